@@ -1,0 +1,32 @@
+"""The REST API at /api/v1/: each domain contributes a router from its own ``api.py``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from learnloop.api import errors
+from learnloop.api.auth import SessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="learnloop API",
+    version="1",
+    description=(
+        "Authenticate with a personal API token (`Authorization: Bearer ll_…`, created on the "
+        "API tokens page) or with the browser session. Errors are JSON: "
+        '`{"error": {"code", "message", "details": [{"field", "message"}]}}`.'
+    ),
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from learnloop.accounts.api import router as accounts_router
+    from learnloop.people.api import router as people_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", people_router)
+
+
+_mount()

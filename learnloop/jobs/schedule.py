@@ -1,0 +1,51 @@
+"""Every scheduled job, declared here and nowhere else.
+
+A job runs once per slot: ``daily`` at ``at`` (UTC), ``weekly`` on ``weekday`` (0 = Monday)
+at ``at``, or ``hourly`` at minute ``at.minute``. Domains add their jobs to ``SCHEDULE``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Literal
+
+UTC = datetime.UTC
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path of a django.tasks task
+    every: Literal["hourly", "daily", "weekly"]
+    at: datetime.time = datetime.time(2, 0)
+    weekday: int = 0
+
+    def last_slot(self, now: datetime.datetime) -> datetime.datetime:
+        """The most recent moment, at or before ``now``, when this job was due."""
+        now = now.astimezone(UTC)
+        if self.every == "hourly":
+            slot = now.replace(minute=self.at.minute, second=0, microsecond=0)
+            return slot if slot <= now else slot - datetime.timedelta(hours=1)
+        slot = datetime.datetime.combine(now.date(), self.at, tzinfo=UTC)
+        if self.every == "daily":
+            return slot if slot <= now else slot - datetime.timedelta(days=1)
+        slot -= datetime.timedelta(days=(now.weekday() - self.weekday) % 7)
+        return slot if slot <= now else slot - datetime.timedelta(days=7)
+
+
+SCHEDULE: tuple[Job, ...] = (
+    Job(
+        "people.close_leaver_accounts",
+        "learnloop.people.tasks.close_leaver_accounts",
+        "daily",
+        datetime.time(1, 30),
+    ),
+    Job(
+        "jobs.prune_finished_runs",
+        "learnloop.jobs.tasks.prune_scheduled_runs",
+        "weekly",
+        datetime.time(3, 0),
+        weekday=6,
+    ),
+)

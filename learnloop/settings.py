@@ -1,0 +1,227 @@
+"""Django settings, all read from ``LEARNLOOP_*`` environment variables (see README.md)."""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from learnloop.config import (
+    PACKAGE_DIR,
+    data_dir,
+    env,
+    env_bool,
+    env_int,
+    env_list,
+    secret_key,
+)
+
+DATA_DIR = data_dir()
+DEBUG = env_bool("LEARNLOOP_DEBUG", False)
+SECRET_KEY = secret_key(DATA_DIR)
+ALLOWED_HOSTS = env_list("LEARNLOOP_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("LEARNLOOP_CSRF_TRUSTED_ORIGINS", [])
+BASE_URL = (env("LEARNLOOP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "learnloop.accounts",
+    "learnloop.audit",
+    "learnloop.people",
+    "learnloop.xapi",
+    "learnloop.skills",
+    "learnloop.learning",
+    "learnloop.jobs",
+    "learnloop.web",
+    "learnloop.api",
+    "learnloop.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "learnloop.urls"
+WSGI_APPLICATION = "learnloop.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "learnloop.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("LEARNLOOP_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'learnloop.sqlite3'}",
+        conn_max_age=env_int("LEARNLOOP_DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed during writes; IMMEDIATE takes the write lock at BEGIN so
+    # concurrent writers queue on busy_timeout instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["learnloop.accounts.backends.EmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# How long an e-mailed sign-in link stays valid.
+SIGNIN_LINK_MAX_AGE = env_int("LEARNLOOP_SIGNIN_LINK_MAX_AGE", 60 * 15)
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env("LEARNLOOP_TIME_ZONE") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages come from npm (package-lock.json) and are served from node_modules.
+_NODE_MODULES = PACKAGE_DIR.parent / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/pico", _NODE_MODULES / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+_EMAIL_BACKEND = (env("LEARNLOOP_EMAIL_BACKEND") or "console").lower()
+if _EMAIL_BACKEND not in _EMAIL_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"LEARNLOOP_EMAIL_BACKEND: expected one of {', '.join(_EMAIL_BACKENDS)}, got {_EMAIL_BACKEND!r}"
+    )
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND == "smtp":
+    _EMAIL_OPTIONS = {
+        "host": env("LEARNLOOP_EMAIL_HOST") or "localhost",
+        "port": env_int("LEARNLOOP_EMAIL_PORT", 587),
+        "username": env("LEARNLOOP_EMAIL_USER") or "",
+        "password": env("LEARNLOOP_EMAIL_PASSWORD") or "",
+        "use_tls": env_bool("LEARNLOOP_EMAIL_USE_TLS", True),
+        "timeout": 20,
+    }
+elif _EMAIL_BACKEND == "file":
+    _EMAIL_OPTIONS = {"file_path": str(DATA_DIR / "mail")}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS[_EMAIL_BACKEND], "OPTIONS": _EMAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env("LEARNLOOP_DEFAULT_FROM_EMAIL") or "learnloop <learnloop@localhost>"
+
+REDIS_URL = env("LEARNLOOP_REDIS_URL") or "redis://127.0.0.1:6379/0"
+_TASKS_BACKEND = (env("LEARNLOOP_TASKS_BACKEND") or "database").lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if _TASKS_BACKEND not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"LEARNLOOP_TASKS_BACKEND: expected one of {', '.join(_TASK_BACKENDS)}, got {_TASKS_BACKEND!r}"
+    )
+TASKS_BACKEND_NAME = _TASKS_BACKEND
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+if _TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if env("LEARNLOOP_CACHE") == "redis"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Served over HTTPS in production: secure cookies, HSTS and redirects unless debugging.
+_HTTPS = env_bool("LEARNLOOP_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS and env_bool("LEARNLOOP_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("LEARNLOOP_HSTS_SECONDS", 31_536_000) if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LEARNLOOP_BEHIND_PROXY", False) else None
+)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LEARNLOOP_LOG_LEVEL") or "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

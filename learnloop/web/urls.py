@@ -1,0 +1,10 @@
+from django.urls import path
+
+from learnloop.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("audit/", views.audit_trail, name="audit"),
+]

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from learnloop.audit.models import AuditEvent
+from learnloop.people import queries as people_queries
+from learnloop.permissions import principal_for, require
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One page, with a panel for each of the user's roles."""
+    principal = principal_for(request.user)
+    employee = principal.employee
+    context: dict[str, object] = {"employee": employee}
+    if employee is not None:
+        context["reports"] = (
+            people_queries.direct_reports(employee) if principal.has_role("manager") else []
+        )
+    organization = principal.organization
+    if organization is not None:
+        if principal.has_role("hr_admin") or principal.has_role("executive"):
+            context["aggregates"] = people_queries.org_aggregates(organization)
+        if principal.has_role("hr_admin") or principal.has_role("ld_admin"):
+            context["joiners"] = people_queries.recent_joiners(organization)[:12]
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    require(request.user, "audit.view_trail")
+    events = AuditEvent.objects.select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit.html", {"page": page, "action": action})
