@@ -192,11 +192,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Served over HTTPS in production: secure cookies, HSTS and redirects unless debugging.
+# Served over HTTPS in production: secure cookies and HSTS unless debugging. Redirecting
+# plain HTTP is the TLS terminator's job by default, so loopback clients still get answers.
 _HTTPS = env_bool("LEARNLOOP_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
-SECURE_SSL_REDIRECT = _HTTPS and env_bool("LEARNLOOP_SSL_REDIRECT", True)
+SECURE_SSL_REDIRECT = env_bool("LEARNLOOP_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("LEARNLOOP_HSTS_SECONDS", 31_536_000) if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_PROXY_SSL_HEADER = (

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("learnloop.accounts.urls")),
     path("people/", include("learnloop.people.urls")),
     path("xapi/", include("learnloop.xapi.urls")),
+    path("skills/", include("learnloop.skills.urls")),
+    path("learning/", include("learnloop.learning.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]
