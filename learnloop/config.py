@@ -71,7 +71,7 @@ def data_dir() -> Path:
         path = PACKAGE_DIR.parent / "var"
     else:
         path = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local/share")) / "learnloop"
-    path.mkdir(parents=True, exist_ok=True)
+    (path / "static").mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -38,6 +38,16 @@ class Org:
 ROLES = ("employee", "manager", "hr", "ld", "executive")
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings: object) -> None:
+    """Templates resolve static URLs without a collectstatic manifest; passwords hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def org(db: None) -> Org:
     organization = OrganizationFactory()

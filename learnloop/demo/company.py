@@ -631,44 +631,52 @@ def b_place(b: _Builder, team: Team) -> Place:
 
 
 def _leavers(b: _Builder) -> None:
-    """About one contributor in ten left in the last two years; a few are serving notice."""
+    """About 12% of contributors leave each year: the last two years' leavers are on record,
+    and a few more are serving their notice."""
     for person in b.people:
         if person.reports or person.level >= 8:
             continue
         roll = b.random.random()
-        if roll < 0.09:
-            tenure_end = b.today - datetime.timedelta(days=b.random.randint(7, 730))
-            if tenure_end > person.hire_date + datetime.timedelta(days=60):
-                person.leave_date = tenure_end
-        elif roll < 0.1:
+        earliest = max(
+            person.hire_date + datetime.timedelta(days=90), b.today - datetime.timedelta(days=730)
+        )
+        if roll < 0.2 and earliest < b.today:
+            person.leave_date = earliest + datetime.timedelta(
+                days=b.random.randint(0, (b.today - earliest).days)
+            )
+        elif roll < 0.22:
             person.leave_date = b.today + datetime.timedelta(days=b.random.randint(7, 45))
 
 
 def _personas(people: list[Person], ceo: Person) -> dict[str, Person]:
-    def first(predicate: object) -> Person:
-        return next(p for p in people if predicate(p))  # type: ignore[operator]
+    """Stable, representative people: an engineer in the largest team, its manager, someone in
+    HR operations and in learning and development, and the chief executive."""
+    active = [p for p in people if p.leave_date is None and p.level < 8]
 
-    def active(p: Person) -> bool:
-        return p.leave_date is None
+    def pick(team: str, division: str, taken: tuple[Person, ...] = ()) -> Person:
+        members = [
+            p for p in active if not p.reports and p.department[-1] == team and p not in taken
+        ]
+        members = members or [p for p in active if p.department[0] == division and p not in taken]
+        return members[0]
 
-    employee = first(
-        lambda p: (
-            active(p)
-            and not p.reports
-            and p.department[-1] == "Web"
-            and p.manager
-            and len(p.manager.reports) >= 4
-        )
+    engineers = [
+        p for p in active if not p.reports and p.department[0] == "Engineering" and p.manager
+    ]
+    employee = max(
+        engineers,
+        key=lambda p: (
+            p.department[-1] == "Web",
+            len(p.manager.reports) if p.manager else 0,
+            -p.key,
+        ),
     )
     assert employee.manager is not None
+    hr_admin = pick("HR Operations", "People")
     return {
         "employee": employee,
         "manager": employee.manager,
-        "hr_admin": first(
-            lambda p: active(p) and not p.reports and p.department[-1] == "HR Operations"
-        ),
-        "ld_admin": first(
-            lambda p: active(p) and not p.reports and p.department[-1] == "Learning and Development"
-        ),
+        "hr_admin": hr_admin,
+        "ld_admin": pick("Learning and Development", "People", (hr_admin,)),
         "executive": ceo,
     }

@@ -17,12 +17,12 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_due(
-    now: datetime.datetime | None = None, jobs: tuple[Job, ...] = SCHEDULE
+    now: datetime.datetime | None = None, jobs: tuple[Job, ...] | None = None
 ) -> list[str]:
     """Enqueue each job whose latest slot has not been claimed yet; returns the job names."""
     now = now or timezone.now()
     enqueued = []
-    for job in jobs:
+    for job in SCHEDULE if jobs is None else jobs:
         slot = job.last_slot(now)
         try:
             with transaction.atomic():

@@ -1,10 +1,8 @@
-from __future__ import annotations
-
 import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -189,7 +187,7 @@ def aggregates(request: HttpRequest) -> queries.OrgAggregates:
 )
 def import_people(
     request: HttpRequest, file: File[UploadedFile], dry_run: bool = False
-) -> tuple[int, dict[str, object]]:
+) -> Status[dict[str, object]]:
     principal = principal_for(request.user)
     organization = _organization(principal)
     require(principal, "people.import", organization)
@@ -199,4 +197,4 @@ def import_people(
         raise ApiError(400, "invalid_file", "file: the CSV must be UTF-8 encoded text") from None
     outcome = actions.import_people(organization, text, actor=principal.user, dry_run=dry_run)
     body = {"applied": outcome.applied, **outcome.summary()}
-    return (200 if outcome.ok else 400), body
+    return Status(200 if outcome.ok else 400, body)

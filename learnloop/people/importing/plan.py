@@ -7,6 +7,7 @@ and the resulting reporting lines are checked for cycles before anything is writ
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +99,7 @@ def _value(row: PersonRow, name: str) -> Any:
 def plan_import(
     rows: list[PersonRow],
     stored: dict[str, StoredPerson],
-    emails_in_use: dict[str, str | None],
+    emails_in_use: Mapping[str, str | None],
     departments: set[tuple[str, ...]],
     job_titles: set[str],
     locations: set[str],

@@ -62,4 +62,11 @@ class Command(BaseCommand):
         if backend == "database":
             call_command("db_worker", batch=burst, interval=1, verbosity=1)
         else:
-            call_command("rqworker", "default", burst=burst, with_scheduler=False)
+            # RQ must build jobs with django-tasks-rq's class, which knows how to run a Task.
+            call_command(
+                "rqworker",
+                "default",
+                burst=burst,
+                with_scheduler=False,
+                job_class="django_tasks_rq.backend.Job",
+            )

@@ -1,0 +1,157 @@
+"""Chromium, driven by Playwright, against a live server: what a person sees and does."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from learnloop.demo import build
+from learnloop.people.models import Employee
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("LEARNLOOP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM} (make test-browser installs Debian's chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings) -> Iterator[object]:
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console",
+        lambda message: page.problems.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def personas(transactional_db) -> dict[str, build.Persona]:
+    return {persona.key: persona for persona in build.build(60, 11)}
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/")
+    page.get_by_label("Work e-mail").fill(email)
+    page.get_by_label("Password").fill(build.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+PANELS = {
+    "employee": ("You", "Your team"),
+    "manager": ("Your team", "HR tasks"),
+    "hr_admin": ("HR tasks", "Your team"),
+    "ld_admin": ("Recent joiners", "HR tasks"),
+    "executive": ("Organization", "HR tasks"),
+}
+
+
+@pytest.mark.parametrize("key", list(PANELS))
+def test_each_persona_signs_in_and_sees_their_home(page, personas, key):
+    user = personas[key].user
+    sign_in(page, user.email)
+    assert page.get_by_role("heading", level=1).inner_text() == f"Hello, {user.get_short_name()}"
+    shown, hidden = PANELS[key]
+    assert page.get_by_role("heading", name=shown, exact=True).is_visible()
+    assert page.get_by_role("heading", name=hidden, exact=True).count() == 0
+    assert page.problems == []
+
+
+def test_an_hr_admin_uploads_a_file_with_a_bad_row_and_sees_why(page, personas, tmp_path):
+    sign_in(page, personas["hr_admin"].user.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import people").click()
+    csv = tmp_path / "hris.csv"
+    csv.write_text(
+        "Employee ID,Name,Email,Manager ID,Hire Date\n"
+        "NEW1,Nia Newhire,nia@x.example,,2026-01-05\n"
+        "NEW2,Ola Oops,ola@x.example,NOPE,2026-02-30\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("HRIS export (CSV, UTF-8)").set_input_files(str(csv))
+    page.get_by_role("button", name="Preview the import").click()
+    problems = page.locator("#import-problems li").all_inner_texts()
+    assert problems == [
+        "line 3, column 'Hire Date': '2026-02-30' is not a date (expected YYYY-MM-DD)",
+    ]
+    assert (
+        page.get_by_text("Nothing will be imported").is_visible()
+        or page.get_by_text("Nothing was imported").is_visible()
+    )
+    assert not Employee.objects.filter(employee_id__in=["NEW1", "NEW2"]).exists()
+    assert page.problems == []
+
+
+def test_the_keyboard_alone_reaches_the_main_menu(page, personas):
+    sign_in(page, personas["manager"].user.email)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    labels = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        labels.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert labels[:5] == ["learnloop", "Home", "My team", "People", "Org chart"]
+    while page.evaluate("document.activeElement.textContent.trim()") != "People":
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/people/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "People"
+
+
+def test_the_skip_link_moves_focus_to_the_content(page, personas):
+    sign_in(page, personas["employee"].user.email)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_directory_filters_as_you_type(page, personas):
+    sign_in(page, personas["employee"].user.email)
+    page.goto("/people/")
+    manager = personas["manager"].user.full_name
+    page.get_by_label("Search by name, title or e-mail").fill(manager)
+    page.locator("#directory-results").get_by_role("link", name=manager).wait_for()
+    assert page.locator("#directory-results tbody tr").count() >= 1
+    assert page.problems == []
+
+
+def test_the_org_chart_opens_a_manager_to_show_their_reports(page, personas):
+    sign_in(page, personas["executive"].user.email)
+    page.goto("/people/org-chart/")
+    page.locator(".org-tree > li > details > summary").first.click()
+    page.locator(".org-tree ul[role=group] > li").first.wait_for()
+    assert page.locator(".org-tree ul[role=group] > li").count() >= 5
+    assert page.problems == []
