@@ -230,7 +230,7 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     content = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
-    summary = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
 

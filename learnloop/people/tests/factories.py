@@ -8,6 +8,8 @@ import factory
 
 from learnloop.accounts.models import ApiToken, User
 from learnloop.audit.models import AuditEvent
+from learnloop.demo.models import DemoPersona
+from learnloop.jobs.models import ScheduledRun
 from learnloop.people import actions
 from learnloop.people.models import (
     Department,
@@ -136,3 +138,22 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
 
     actor_label = "system"
     action = "test.happened"
+
+
+class ScheduledRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduledRun
+
+    job = "test.job"
+    slot = factory.Sequence(
+        lambda n: datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(days=n)
+    )
+
+
+class DemoPersonaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemoPersona
+        django_get_or_create = ("key",)
+
+    key = "employee"
+    user = factory.SubFactory(UserFactory)

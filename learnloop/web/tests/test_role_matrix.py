@@ -36,6 +36,7 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
 
 MATRIX = (
     Row("web:healthz", "get", lambda o: "/healthz", everyone(200)),
+    Row("web:favicon", "get", lambda o: "/favicon.ico", everyone(301)),
     Row("web:home", "get", lambda o: "/", everyone(200, anonymous=LOGIN)),
     Row("web:audit", "get", lambda o: "/audit/", everyone(403, anonymous=LOGIN, hr=200)),
     Row("people:directory", "get", lambda o: "/people/", everyone(200, anonymous=LOGIN)),
