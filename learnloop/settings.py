@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "learnloop.xapi",
     "learnloop.skills",
     "learnloop.learning",
+    "learnloop.feedback",
+    "learnloop.surveys",
     "learnloop.jobs",
     "learnloop.web",
     "learnloop.api",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("xapi/", include("learnloop.xapi.urls")),
     path("skills/", include("learnloop.skills.urls")),
     path("learning/", include("learnloop.learning.urls")),
+    path("feedback/", include("learnloop.feedback.urls")),
+    path("surveys/", include("learnloop.surveys.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]
