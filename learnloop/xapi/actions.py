@@ -1,0 +1,533 @@
+"""Every write of the LRS: storing statements, documents and client credentials.
+
+Concurrency: agents, verbs and activities are interned with insert-if-absent in sorted key
+order, table by table in one fixed order (agents, verbs, activities, attachments,
+statements), so two writers never wait on each other in opposite orders. On SQLite the
+transaction takes the write lock at BEGIN (IMMEDIATE, see settings), which serialises
+writers outright.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from learnloop.audit import events
+from learnloop.xapi.engine import documents as doc_engine
+from learnloop.xapi.engine import jws
+from learnloop.xapi.engine.errors import Conflict, ValidationError
+from learnloop.xapi.engine.shaping import merge_definition
+from learnloop.xapi.engine.statements import (
+    SIGNATURE_USAGE,
+    VOIDED,
+    Prepared,
+    agent_key,
+    finalize,
+    same_statement,
+)
+from learnloop.xapi.models import (
+    Activity,
+    Agent,
+    AttachmentContent,
+    Document,
+    LrsClient,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    Verb,
+)
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    content_type: str
+    content: bytes
+
+
+def lrs_home() -> str:
+    return f"{settings.BASE_URL}/xapi/"
+
+
+def client_authority(client: LrsClient) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": lrs_home(), "name": client.key},
+    }
+
+
+def system_agent(label: str = "learnloop") -> dict[str, Any]:
+    """The LRS itself: the authority of what learnloop records, and the actor of system work."""
+    return {
+        "objectType": "Agent",
+        "name": label,
+        "account": {"homePage": lrs_home(), "name": "learnloop"},
+    }
+
+
+# --- client credentials -------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def secret_matches(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+@transaction.atomic
+def create_client(
+    *,
+    name: str,
+    key: str | None = None,
+    secret: str | None = None,
+    access: str = LrsClient.Access.READ_WRITE,
+    statements: str = LrsClient.Statements.ALL,
+    organization: Any = None,
+    actor: Any = None,
+    actor_label: str | None = None,
+) -> tuple[LrsClient, str]:
+    """A new client; returns it with its secret, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("name", "is required")
+    key = (key or secrets.token_urlsafe(12)).strip()
+    if not key or ":" in key:
+        raise ValidationError("key", "must be non-empty and contain no colon")
+    secret = secret or secrets.token_urlsafe(24)
+    if len(secret) < 8:
+        raise ValidationError("secret", "must be at least 8 characters long")
+    if access not in LrsClient.Access.values:
+        raise ValidationError("access", f"must be one of {', '.join(LrsClient.Access.values)}")
+    if statements not in LrsClient.Statements.values:
+        raise ValidationError(
+            "statements", f"must be one of {', '.join(LrsClient.Statements.values)}"
+        )
+    if LrsClient.objects.filter(key=key).exists():
+        raise ValidationError("key", f"a client with key {key!r} already exists")
+    client = LrsClient.objects.create(
+        name=name,
+        key=key,
+        secret_hash=hash_secret(secret),
+        access=access,
+        statements=statements,
+        organization=organization,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    events.record(
+        "xapi.client_created",
+        actor=actor,
+        actor_label=actor_label,
+        target=client,
+        data={"key": key, "access": access, "statements": statements},
+    )
+    return client, secret
+
+
+@transaction.atomic
+def revoke_client(client: LrsClient, *, actor: Any = None, actor_label: str | None = None) -> None:
+    if client.revoked_at is not None:
+        return
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    events.record("xapi.client_revoked", actor=actor, actor_label=actor_label, target=client)
+
+
+# --- statements ---------------------------------------------------------------------------
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _intern(
+    model: type[models.Model], field: str, values: Mapping[str, Any], extra: str | None
+) -> dict[str, tuple[int, Any]]:
+    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value)."""
+    keys = sorted(values)
+    columns = [field, "id"] + ([extra] if extra else [])
+    found: dict[str, tuple[int, Any]] = {}
+    for chunk in _chunks(keys):
+        for row in model._default_manager.filter(**{f"{field}__in": chunk}).values_list(*columns):
+            found[row[0]] = (row[1], row[2] if extra else None)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        fresh = [
+            model(**{field: key, **({extra: values[key]} if extra else {})}) for key in missing
+        ]
+        model._default_manager.bulk_create(fresh, ignore_conflicts=True, batch_size=_CHUNK)
+        for chunk in _chunks(missing):
+            for row in model._default_manager.filter(**{f"{field}__in": chunk}).values_list(
+                *columns
+            ):
+                # Marked fresh: our own insert carried the incoming value already.
+                found[row[0]] = (row[1], _FRESH)
+    return found
+
+
+_FRESH = object()
+
+
+def _merge_language_maps(
+    existing: dict[str, str] | None, incoming: dict[str, str]
+) -> dict[str, str] | None:
+    merged = {**(existing or {}), **incoming}
+    return None if merged == existing else merged
+
+
+def _refresh_definitions(
+    model: type[Verb] | type[Activity],
+    field: str,
+    incoming: Mapping[str, Any],
+    interned: Mapping[str, tuple[int, Any]],
+) -> None:
+    """Update canonical verb displays / activity definitions, in sorted key order."""
+    for key in sorted(incoming):
+        new = incoming[key]
+        if not new:
+            continue
+        pk, current = interned[key]
+        if current is _FRESH:
+            continue
+        if model is Verb:
+            merged = _merge_language_maps(current, new)
+        else:
+            candidate = merge_definition(current, new)
+            merged = None if candidate == current else candidate
+        if merged is not None:
+            model._default_manager.filter(pk=pk).update(**{field: merged})
+
+
+def check_attachments(
+    prepared: Sequence[Prepared],
+    parts: Mapping[str, AttachmentData] | None,
+) -> dict[str, AttachmentData]:
+    """Match attachment objects with the received parts; verify signatures.
+
+    ``parts`` is None for an application/json request: then every attachment needs a fileUrl.
+    Returns the parts to store by SHA-2.
+    """
+    used: dict[str, AttachmentData] = {}
+    for index, item in enumerate(prepared):
+        sub = item.statement["object"] if item.object_kind == "SubStatement" else {}
+        listed = [*item.attachments, *(sub.get("attachments") or [])]
+        for position, attachment in enumerate(listed):
+            where = (
+                f"[{index}].attachments[{position}]"
+                if len(prepared) > 1
+                else (f"attachments[{position}]")
+            )
+            sha2 = attachment["sha2"]
+            if parts is None or sha2 not in parts:
+                if "fileUrl" not in attachment:
+                    raise ValidationError(
+                        where,
+                        "has no fileUrl and no multipart/mixed part with a matching "
+                        "X-Experience-API-Hash",
+                    )
+                continue
+            used[sha2] = parts[sha2]
+            if attachment["usageType"] == SIGNATURE_USAGE:
+                jws.verify(parts[sha2].content, item.statement)
+    if parts is not None:
+        for sha2 in parts:
+            if sha2 not in used:
+                raise ValidationError(
+                    "multipart", f"the part with hash {sha2} matches no attachment"
+                )
+    return used
+
+
+def store_statements(
+    prepared: Sequence[Prepared],
+    *,
+    authority: dict[str, Any],
+    version: str,
+    client: LrsClient | None = None,
+    attachments: Mapping[str, AttachmentData] | None = None,
+    stored: dt.datetime | None = None,
+) -> list[uuid.UUID]:
+    """Store a validated batch all-or-nothing; returns the statement ids in batch order.
+
+    A statement whose id is already stored is left untouched when it is the same statement
+    and refused with 409 when it differs.
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                _store(prepared, authority, version, client, attachments or {}, stored)
+            break
+        except IntegrityError:
+            # Another writer stored one of these ids between our check and our insert:
+            # retry, and the comparison path decides between no-op and 409.
+            if attempt == 2:
+                raise
+    return [item.id for item in prepared]
+
+
+def _store(
+    prepared: Sequence[Prepared],
+    authority: dict[str, Any],
+    version: str,
+    client: LrsClient | None,
+    attachments: Mapping[str, AttachmentData],
+    stored: dt.datetime | None,
+) -> None:
+    ids = [item.id for item in prepared]
+    existing: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(ids):
+        existing.update(
+            Statement.objects.filter(statement_id__in=chunk).values_list("statement_id", "data")
+        )
+    fresh: list[Prepared] = []
+    for index, item in enumerate(prepared):
+        if item.id in existing:
+            if not same_statement(item.statement, orjson.loads(existing[item.id])):
+                where = f"[{index}]" if len(prepared) > 1 else "statement"
+                raise Conflict(
+                    f"{where}: a different statement with id {item.id} is already stored"
+                )
+            continue
+        fresh.append(item)
+    if not fresh:
+        return
+
+    void_targets = {item.voids for item in fresh if item.voids is not None}
+    if void_targets:
+        voiding_targets = set(
+            Statement.objects.filter(
+                statement_id__in=list(void_targets), verb__iri=VOIDED
+            ).values_list("statement_id", flat=True)
+        )
+        voiding_targets |= {item.id for item in fresh if item.verb_id == VOIDED} & void_targets
+        if voiding_targets:
+            raise ValidationError(
+                "object.id", "a voiding statement cannot be voided (it targets a voiding statement)"
+            )
+
+    authority_key = agent_key(authority)
+    assert authority_key is not None
+    agents: dict[str, Any] = {authority_key: authority}
+    verbs: dict[str, Any] = {}
+    activities: dict[str, Any] = {}
+    for item in fresh:
+        agents.update(item.agents)
+        for iri, display in item.verbs.items():
+            if display or iri not in verbs:
+                verbs[iri] = display
+        for iri, definition in item.activities.items():
+            if definition or iri not in activities:
+                activities[iri] = definition
+    agent_ids = _intern(Agent, "ifi", agents, "data")
+    verb_ids = _intern(Verb, "iri", verbs, "display")
+    _refresh_definitions(Verb, "display", verbs, verb_ids)
+    activity_ids = _intern(Activity, "iri", activities, "definition")
+    _refresh_definitions(Activity, "definition", activities, activity_ids)
+
+    for sha2 in sorted(attachments):
+        AttachmentContent.objects.get_or_create(
+            sha2=sha2,
+            defaults={
+                "content_type": attachments[sha2].content_type,
+                "content": attachments[sha2].content,
+            },
+        )
+
+    now = stored or timezone.now()
+    rows: list[Statement] = []
+    for item in fresh:
+        statement = finalize(item, stored=now, authority=authority, version=version)
+        assert item.timestamp is not None
+        rows.append(
+            Statement(
+                statement_id=item.id,
+                stored=now,
+                timestamp=item.timestamp,
+                actor_id=agent_ids[item.actor_key][0] if item.actor_key else None,
+                verb_id=verb_ids[item.verb_id][0],
+                object_activity_id=(
+                    activity_ids[item.object_activity][0] if item.object_activity else None
+                ),
+                object_agent_id=(
+                    agent_ids[item.object_agent_key][0] if item.object_agent_key else None
+                ),
+                object_statement=item.object_ref,
+                authority_id=agent_ids[authority_key][0],
+                registration=item.registration,
+                client=client,
+                has_attachments=bool(statement.get("attachments"))
+                or bool(
+                    item.object_kind == "SubStatement" and statement["object"].get("attachments")
+                ),
+                data=orjson.dumps(statement).decode(),
+            )
+        )
+    Statement.objects.bulk_create(rows, batch_size=_CHUNK)
+
+    links: list[StatementAgent] = []
+    activity_links: list[StatementActivity] = []
+    for item, row in zip(fresh, rows, strict=True):
+        for key in item.direct_agents:
+            links.append(
+                StatementAgent(statement_id=row.pk, agent_id=agent_ids[key][0], direct=True)
+            )
+        for key in item.related_agents - item.direct_agents:
+            links.append(StatementAgent(statement_id=row.pk, agent_id=agent_ids[key][0]))
+        for iri in item.related_activities:
+            activity_links.append(
+                StatementActivity(statement_id=row.pk, activity_id=activity_ids[iri][0])
+            )
+    if links:
+        StatementAgent.objects.bulk_create(links, batch_size=_CHUNK)
+    if activity_links:
+        StatementActivity.objects.bulk_create(activity_links, batch_size=_CHUNK)
+
+    if void_targets:
+        Statement.objects.filter(statement_id__in=list(void_targets)).exclude(
+            verb__iri=VOIDED
+        ).update(voided=True)
+    # A voiding statement may have arrived before the statement it voids.
+    late: list[uuid.UUID] = []
+    for chunk in _chunks([item.id for item in fresh if item.verb_id != VOIDED]):
+        late.extend(
+            ref
+            for ref in Statement.objects.filter(
+                verb__iri=VOIDED, object_statement__in=chunk
+            ).values_list("object_statement", flat=True)
+            if ref is not None
+        )
+    if late:
+        Statement.objects.filter(statement_id__in=late).update(voided=True)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentScope:
+    kind: str
+    activity_iri: str = ""
+    agent_ifi: str = ""
+
+    @property
+    def key(self) -> str:
+        raw = f"{self.kind}\x00{self.activity_iri}\x00{self.agent_ifi}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _lock_document(scope: DocumentScope, registration: str, document_id: str) -> Document | None:
+    return (
+        Document.objects.select_for_update()
+        .filter(scope=scope.key, registration=registration, document_id=document_id)
+        .first()
+    )
+
+
+@transaction.atomic
+def put_document(
+    scope: DocumentScope,
+    registration: str,
+    document_id: str,
+    content: bytes,
+    content_type: str,
+    *,
+    merge: bool,
+    if_match: str | None,
+    if_none_match: str | None,
+    require_header_for_existing: bool,
+) -> None:
+    """PUT (replace) or POST (JSON merge) a document under the ETag preconditions."""
+    current = _lock_document(scope, registration, document_id)
+    doc_engine.check_preconditions(
+        current.etag if current else None,
+        if_match=if_match,
+        if_none_match=if_none_match,
+        require_header_for_existing=require_header_for_existing and not merge,
+    )
+    if doc_engine.is_json(content_type):
+        try:
+            parsed = orjson.loads(content)
+        except orjson.JSONDecodeError:
+            raise ValidationError(
+                "body", "is not valid JSON (Content-Type: application/json)"
+            ) from None
+        if merge and not isinstance(parsed, dict):
+            raise ValidationError("body", "must be a JSON object to be merged")
+    if merge and current is not None:
+        content = doc_engine.merge(
+            bytes(current.content), current.content_type, content, content_type
+        )
+        content_type = "application/json"
+    now = timezone.now()
+    if current is None:
+        Document.objects.create(
+            kind=scope.kind,
+            scope=scope.key,
+            registration=registration,
+            document_id=document_id,
+            activity_iri=scope.activity_iri,
+            agent_ifi=scope.agent_ifi,
+            content=content,
+            content_type=content_type,
+            etag=doc_engine.etag(content),
+            updated=now,
+        )
+    else:
+        current.content = content
+        current.content_type = content_type
+        current.etag = doc_engine.etag(content)
+        current.updated = now
+        current.save(update_fields=["content", "content_type", "etag", "updated"])
+
+
+@transaction.atomic
+def delete_documents(
+    scope: DocumentScope,
+    registration: str | None,
+    document_id: str | None,
+    *,
+    if_match: str | None,
+    if_none_match: str | None,
+) -> None:
+    """Delete one document (under preconditions), or every document of the scope."""
+    if document_id is not None:
+        current = _lock_document(scope, registration or "", document_id)
+        doc_engine.check_preconditions(
+            current.etag if current else None,
+            if_match=if_match,
+            if_none_match=if_none_match,
+            require_header_for_existing=False,
+        )
+        if current is not None:
+            current.delete()
+        return
+    documents = Document.objects.filter(scope=scope.key)
+    if registration is not None:
+        documents = documents.filter(registration=registration)
+    documents.delete()

@@ -1,0 +1,139 @@
+"""Checks for the string formats xAPI uses: IRIs, UUIDs, language tags, timestamps, durations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
+_MAILTO = re.compile(r"^mailto:[^@\s:/]+@[^@\s/]+\.?[^@\s/]*$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
+_VERSION = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$")
+
+# RFC 5646 well-formedness (langtag | privateuse | grandfathered), case-insensitive.
+_LANGTAG = re.compile(
+    r"""^(?:
+      (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})   # language (+ extlang)
+      (?:-[a-z]{4})?                                          # script
+      (?:-(?:[a-z]{2}|[0-9]{3}))?                             # region
+      (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*                # variants
+      (?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*                    # extensions
+      (?:-x(?:-[a-z0-9]{1,8})+)?                              # private use
+    | x(?:-[a-z0-9]{1,8})+
+    | en-gb-oed | i-ami | i-bnn | i-default | i-enochian | i-hak | i-klingon | i-lux
+    | i-mingo | i-navajo | i-pwn | i-tao | i-tay | i-tsu | sgn-be-fr | sgn-be-nl | sgn-ch-de
+    | art-lojban | cel-gaulish | no-bok | no-nyn | zh-guoyu | zh-hakka | zh-min | zh-min-nan
+    | zh-xiang
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"([Zz]|[+\-]\d{2}(?::?\d{2})?)?$"
+)
+_DURATION = re.compile(
+    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
+    r"|^P\d+(?:[.,]\d+)?W$"
+)
+_DURATION_PARTS = re.compile(r"(\d+(?:[.,]\d+)?)([YMWDHS])")
+
+
+def is_iri(value: object) -> bool:
+    return isinstance(value, str) and _IRI.match(value) is not None
+
+
+def is_mailto(value: object) -> bool:
+    return isinstance(value, str) and _MAILTO.match(value) is not None
+
+
+def is_uuid(value: object) -> bool:
+    return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def is_sha1_hex(value: object) -> bool:
+    return isinstance(value, str) and _SHA1.match(value) is not None
+
+
+def is_sha2_hex(value: object) -> bool:
+    return isinstance(value, str) and _SHA2.match(value) is not None
+
+
+def is_language_tag(value: object) -> bool:
+    return isinstance(value, str) and _LANGTAG.match(value) is not None
+
+
+def is_version(value: object) -> bool:
+    return isinstance(value, str) and _VERSION.match(value) is not None
+
+
+def is_media_type(value: object) -> bool:
+    return isinstance(value, str) and _MEDIA_TYPE.match(value) is not None
+
+
+def is_duration(value: object) -> bool:
+    if not isinstance(value, str) or _DURATION.match(value) is None:
+        return False
+    # The T separator must be followed by at least one component, and a P must carry one too.
+    return value not in ("P", "PT") and not value.endswith("T")
+
+
+def parse_uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(value)
+
+
+def parse_timestamp(value: object) -> dt.datetime | None:
+    """An aware UTC datetime, or None when ``value`` is not an ISO 8601 combined timestamp.
+
+    A missing offset is read as UTC; ``-00:00`` ("unknown local offset") is refused, as xAPI asks.
+    """
+    if not isinstance(value, str):
+        return None
+    match = _TIMESTAMP.match(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if zone in ("-00", "-0000", "-00:00"):
+        return None
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        moment = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
+        )
+    except ValueError:
+        return None
+    offset = dt.timedelta(0)
+    if zone and zone not in ("Z", "z"):
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 23 or minutes > 59:
+            return None
+        offset = sign * dt.timedelta(hours=hours, minutes=minutes)
+    return (moment - offset).replace(tzinfo=dt.UTC)
+
+
+def format_timestamp(moment: dt.datetime) -> str:
+    """RFC 3339 in UTC with milliseconds, or microseconds when they carry information."""
+    moment = moment.astimezone(dt.UTC)
+    if moment.microsecond % 1000:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def duration_key(value: str) -> str:
+    """A duration with seconds truncated to 0.01 s, for comparing statements (spec 4.6)."""
+
+    def truncate(match: re.Match[str]) -> str:
+        number, unit = match.groups()
+        if unit == "S":
+            whole, _, fraction = number.replace(",", ".").partition(".")
+            number = f"{whole}.{fraction[:2]}" if fraction[:2].strip("0") else whole
+        return f"{number}{unit}"
+
+    return _DURATION_PARTS.sub(truncate, value)

@@ -1,0 +1,220 @@
+"""The Learning Record Store's tables.
+
+Statements keep their JSON as stored (``format=exact`` returns it unchanged) next to the
+columns queries filter on. Agents, verbs and activities are interned once each (insert if
+absent); statements point at them by integer key so the common filters are narrow index
+scans. Everything an agent or activity filter with ``related_*=true`` may match that is not
+a column of the statement lives in the two small link tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class LrsClient(models.Model):
+    """Credentials an xAPI client signs in with (HTTP Basic: key and secret)."""
+
+    class Access(models.TextChoices):
+        READ_WRITE = "read_write", "Read and write"
+        READ = "read", "Read only"
+        WRITE = "write", "Write only"
+
+    class Statements(models.TextChoices):
+        ALL = "all", "All statements"
+        OWN = "own", "Only statements it stored"
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True)
+    # scrypt$<salt hex>$<digest hex>; the secret itself is shown once and never stored.
+    secret_hash = models.CharField(max_length=300)
+    access = models.CharField(max_length=20, choices=Access.choices, default=Access.READ_WRITE)
+    statements = models.CharField(max_length=10, choices=Statements.choices, default=Statements.ALL)
+    organization = models.ForeignKey(
+        "people.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_read(self) -> bool:
+        return self.access in (self.Access.READ_WRITE, self.Access.READ)
+
+    @property
+    def can_write(self) -> bool:
+        return self.access in (self.Access.READ_WRITE, self.Access.WRITE)
+
+
+class Agent(models.Model):
+    """An agent or identified group, interned by its inverse functional identifier."""
+
+    ifi = models.TextField(unique=True)
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return self.ifi
+
+
+class Verb(models.Model):
+    iri = models.TextField(unique=True)
+    display = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.iri
+
+
+class Activity(models.Model):
+    iri = models.TextField(unique=True)
+    # The canonical definition: the languages and properties seen so far.
+    definition = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return self.iri
+
+
+class Statement(models.Model):
+    statement_id = models.UUIDField(unique=True)
+    stored = models.DateTimeField()
+    timestamp = models.DateTimeField()
+    # Foreign keys are indexed by the composite (key, stored) indexes below, not on their own:
+    # every index costs ingest time.
+    actor = models.ForeignKey(
+        Agent, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    verb = models.ForeignKey(Verb, on_delete=models.PROTECT, related_name="+", db_index=False)
+    object_activity = models.ForeignKey(
+        Activity, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    object_agent = models.ForeignKey(
+        Agent, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    object_statement = models.UUIDField(null=True)
+    authority = models.ForeignKey(
+        Agent, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    registration = models.UUIDField(null=True)
+    voided = models.BooleanField(default=False)
+    client = models.ForeignKey(
+        LrsClient, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    has_attachments = models.BooleanField(default=False)
+    # The statement JSON exactly as returned by format=exact.
+    data = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stored", "id"], name="xapi_stmt_stored"),
+            models.Index(fields=["actor", "verb", "stored"], name="xapi_stmt_actor_verb"),
+            models.Index(fields=["verb", "stored"], name="xapi_stmt_verb"),
+            models.Index(fields=["object_activity", "stored"], name="xapi_stmt_activity"),
+            models.Index(fields=["object_agent", "stored"], name="xapi_stmt_object_agent"),
+            models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
+            models.Index(fields=["authority", "stored"], name="xapi_stmt_authority"),
+            models.Index(fields=["client", "stored"], name="xapi_stmt_client"),
+            models.Index(
+                fields=["object_statement"],
+                name="xapi_stmt_ref",
+                condition=models.Q(object_statement__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementAgent(models.Model):
+    """An agent a statement mentions beyond its actor, object and authority columns."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # True for members of the actor/object group, which the plain agent filter matches too.
+    direct = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agent", "direct", "statement"], name="xapi_stmtagent_agent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}:{self.agent_id}"
+
+
+class StatementActivity(models.Model):
+    """An activity in a statement's context or sub-statement (``related_activities``)."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["activity", "statement"], name="xapi_stmtact_activity")]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}:{self.activity_id}"
+
+
+class AttachmentContent(models.Model):
+    """Raw attachment data, stored once per SHA-2 digest."""
+
+    sha2 = models.CharField(max_length=128, unique=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Document(models.Model):
+    """A State, Activity Profile or Agent Profile document."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        ACTIVITY_PROFILE = "activity_profile", "Activity profile"
+        AGENT_PROFILE = "agent_profile", "Agent profile"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # SHA-256 of kind, activity and agent: one short key for the scope.
+    scope = models.CharField(max_length=64)
+    # "" when none (State documents may have one), so the unique constraint holds.
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.TextField()
+    activity_iri = models.TextField(blank=True)
+    agent_ifi = models.TextField(blank=True)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "registration", "document_id"], name="xapi_document_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["scope", "updated"], name="xapi_document_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.document_id}"

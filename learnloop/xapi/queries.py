@@ -1,0 +1,267 @@
+"""Reads of the LRS: statement queries, documents, canonical definitions, admin summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from learnloop.xapi.actions import DocumentScope
+from learnloop.xapi.models import (
+    Activity,
+    Agent,
+    AttachmentContent,
+    Document,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    Verb,
+)
+
+MAX_LIMIT = 500
+_MAX_REFERENCE_DEPTH = 10
+
+
+@dataclass
+class StatementFilter:
+    agent: str | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: uuid.UUID | None = None
+    related_agents: bool = False
+    related_activities: bool = False
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 0
+    ascending: bool = False
+    # (stored, pk) of the last statement already returned.
+    after: tuple[dt.datetime, int] | None = None
+    client_id: int | None = None
+
+
+def statement_by_id(
+    statement_id: uuid.UUID, *, voided: bool, client_id: int | None
+) -> Statement | None:
+    rows = Statement.objects.filter(statement_id=statement_id, voided=voided)
+    if client_id is not None:
+        rows = rows.filter(client_id=client_id)
+    return rows.only("data", "stored", "has_attachments").first()
+
+
+def _matching(f: StatementFilter) -> Q | None:
+    """The non-time conditions of a query, or None when one names something never stored."""
+    condition = Q()
+    if f.agent is not None:
+        agent_id = Agent.objects.filter(ifi=f.agent).values_list("id", flat=True).first()
+        if agent_id is None:
+            return None
+        links = StatementAgent.objects.filter(agent_id=agent_id)
+        if not f.related_agents:
+            links = links.filter(direct=True)
+        agent_q = (
+            Q(actor_id=agent_id)
+            | Q(object_agent_id=agent_id)
+            | Q(pk__in=links.values("statement_id"))
+        )
+        if f.related_agents:
+            agent_q |= Q(authority_id=agent_id)
+        condition &= agent_q
+    if f.verb is not None:
+        verb_id = Verb.objects.filter(iri=f.verb).values_list("id", flat=True).first()
+        if verb_id is None:
+            return None
+        condition &= Q(verb_id=verb_id)
+    if f.activity is not None:
+        activity_id = Activity.objects.filter(iri=f.activity).values_list("id", flat=True).first()
+        if activity_id is None:
+            return None
+        activity_q = Q(object_activity_id=activity_id)
+        if f.related_activities:
+            activity_q |= Q(
+                pk__in=StatementActivity.objects.filter(activity_id=activity_id).values(
+                    "statement_id"
+                )
+            )
+        condition &= activity_q
+    if f.registration is not None:
+        condition &= Q(registration=f.registration)
+    return condition
+
+
+def _referencing(condition: Q) -> list[int]:
+    """Statements that target (by StatementRef, recursively) a statement matching ``condition``.
+
+    Starts from the few statements that hold a StatementRef (a partial index) and checks each
+    target, so the cost follows the number of references, not the size of the store.
+    """
+    found: list[int] = []
+    targets: QuerySet[Statement] = Statement.objects.filter(condition)
+    for _ in range(_MAX_REFERENCE_DEPTH):
+        level = list(
+            Statement.objects.filter(object_statement__isnull=False)
+            .filter(Exists(targets.filter(statement_id=OuterRef("object_statement"))))
+            .values_list("pk", flat=True)
+        )
+        level = [pk for pk in level if pk not in found]
+        if not level:
+            break
+        found += level
+        targets = Statement.objects.filter(pk__in=level)
+    return found
+
+
+def find_statements(f: StatementFilter) -> tuple[list[Statement], bool]:
+    """One page of matching statements, and whether more follow."""
+    rows = Statement.objects.filter(voided=False)
+    if f.client_id is not None:
+        rows = rows.filter(client_id=f.client_id)
+    filtered = any(value is not None for value in (f.agent, f.verb, f.activity, f.registration))
+    if filtered:
+        condition = _matching(f)
+        if condition is None:
+            return [], False
+        references = _referencing(condition)
+        rows = (
+            rows.filter(condition | Q(pk__in=references)) if references else rows.filter(condition)
+        )
+    if f.since is not None:
+        rows = rows.filter(stored__gt=f.since)
+    if f.until is not None:
+        rows = rows.filter(stored__lte=f.until)
+    if f.after is not None:
+        stored, pk = f.after
+        if f.ascending:
+            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, pk__gt=pk))
+        else:
+            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, pk__lt=pk))
+    order = ("stored", "pk") if f.ascending else ("-stored", "-pk")
+    limit = MAX_LIMIT if f.limit <= 0 else min(f.limit, MAX_LIMIT)
+    page = list(rows.order_by(*order).only("pk", "stored", "data", "has_attachments")[: limit + 1])
+    return page[:limit], len(page) > limit
+
+
+def attachment_contents(statements: Iterable[dict[str, Any]]) -> list[tuple[str, str, bytes]]:
+    """(sha2, content type, content) of every stored attachment the statements list."""
+    wanted: list[str] = []
+    for statement in statements:
+        sub = statement.get("object") or {}
+        for attachment in [*(statement.get("attachments") or []), *(sub.get("attachments") or [])]:
+            if attachment["sha2"] not in wanted:
+                wanted.append(attachment["sha2"])
+    if not wanted:
+        return []
+    found = {row.sha2: row for row in AttachmentContent.objects.filter(sha2__in=wanted)}
+    return [
+        (sha2, found[sha2].content_type, bytes(found[sha2].content))
+        for sha2 in wanted
+        if sha2 in found
+    ]
+
+
+def canonical_definitions(
+    statements: Iterable[dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Canonical activity definitions and verb displays for the IRIs the statements use."""
+    activity_iris: set[str] = set()
+    verb_iris: set[str] = set()
+
+    def collect(node: dict[str, Any]) -> None:
+        verb_iris.add(node["verb"]["id"])
+        target = node.get("object") or {}
+        kind = target.get("objectType", "Activity")
+        if kind == "Activity":
+            activity_iris.add(target["id"])
+        elif kind == "SubStatement":
+            collect(target)
+        for entries in ((node.get("context") or {}).get("contextActivities") or {}).values():
+            activity_iris.update(entry["id"] for entry in entries)
+
+    for statement in statements:
+        collect(statement)
+    activities = dict(
+        Activity.objects.filter(iri__in=activity_iris, definition__isnull=False).values_list(
+            "iri", "definition"
+        )
+    )
+    verbs = dict(
+        Verb.objects.filter(iri__in=verb_iris, display__isnull=False).values_list("iri", "display")
+    )
+    return activities, verbs
+
+
+def activity_definition(iri: str) -> dict[str, Any] | None:
+    return Activity.objects.filter(iri=iri).values_list("definition", flat=True).first()
+
+
+def agent_data(ifi: str) -> dict[str, Any] | None:
+    return Agent.objects.filter(ifi=ifi).values_list("data", flat=True).first()
+
+
+def document(scope: DocumentScope, registration: str, document_id: str) -> Document | None:
+    return Document.objects.filter(
+        scope=scope.key, registration=registration, document_id=document_id
+    ).first()
+
+
+def document_ids(
+    scope: DocumentScope, registration: str | None, since: dt.datetime | None
+) -> tuple[list[str], dt.datetime | None]:
+    rows = Document.objects.filter(scope=scope.key)
+    if registration is not None:
+        rows = rows.filter(registration=registration)
+    if since is not None:
+        rows = rows.filter(updated__gt=since)
+    found = list(rows.order_by("document_id").values_list("document_id", "updated"))
+    ids = sorted({document_id for document_id, _ in found})
+    latest = max((updated for _, updated in found), default=None)
+    return ids, latest
+
+
+# --- admin page -----------------------------------------------------------------------------
+
+
+def recent_statements(*, verb: str = "", actor: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    rows = Statement.objects.order_by("-stored", "-pk")
+    if verb:
+        rows = rows.filter(verb__iri__icontains=verb)
+    if actor:
+        rows = rows.filter(actor__ifi__icontains=actor)
+    out = []
+    for row in rows.select_related("verb", "client").only(
+        "statement_id", "stored", "voided", "data", "verb__iri", "client__name"
+    )[:limit]:
+        statement = orjson.loads(row.data)
+        actor_data = statement.get("actor", {})
+        out.append(
+            {
+                "id": row.statement_id,
+                "stored": row.stored,
+                "voided": row.voided,
+                "actor": actor_data.get("name")
+                or actor_data.get("mbox")
+                or (actor_data.get("account") or {}).get("name", "group"),
+                "verb": row.verb.iri,
+                "object": (statement.get("object") or {}).get("id", ""),
+                "client": row.client.name if row.client else "learnloop",
+            }
+        )
+    return out
+
+
+def counts_per_verb(limit: int = 30) -> list[dict[str, Any]]:
+    return [
+        dict(row)
+        for row in Statement.objects.filter(voided=False)
+        .values("verb__iri")
+        .annotate(count=Count("id"))
+        .order_by("-count", "verb__iri")[:limit]
+    ]
+
+
+def statement_total() -> int:
+    return Statement.objects.count()
