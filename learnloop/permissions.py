@@ -40,9 +40,18 @@ class Principal:
     def is_authenticated(self) -> bool:
         return self.user is not None
 
-    @property
+    @cached_property
     def organization(self) -> Organization | None:
-        return self.employee.organization if self.employee else None
+        """The employee's organization; an administrator without an employee record (such as the
+        first account of a new installation) works in the installation's only organization."""
+        if self.employee is not None:
+            return self.employee.organization
+        if not self.granted:
+            return None
+        from learnloop.people.models import Organization
+
+        organizations = list(Organization.objects.all()[:2])
+        return organizations[0] if len(organizations) == 1 else None
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -66,6 +75,11 @@ class Principal:
     def same_organization(self, employee: Employee) -> bool:
         org = self.organization
         return org is not None and org.pk == employee.organization_id
+
+    def has_role_in(self, role: str, organization_id: int | None) -> bool:
+        """The role, exercised within the user's own organization only."""
+        org = self.organization
+        return self.has_role(role) and org is not None and org.pk == organization_id
 
 
 Rule = Callable[[Principal, Any], bool]

@@ -8,6 +8,7 @@ from learnloop.web.admin_site import GuardedAdmin, admin_site
 
 class UserAdmin(GuardedAdmin):
     view_action = change_action = "people.manage_roles"
+    organization_path = "employee__organization"
     list_display = ("email", "full_name", "is_active", "last_login")
     search_fields = ("email", "full_name")
     list_filter = ("is_active",)
@@ -17,6 +18,7 @@ class UserAdmin(GuardedAdmin):
 
 class ApiTokenAdmin(GuardedAdmin):
     view_action = change_action = "people.manage_roles"
+    organization_path = "user__employee__organization"
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at")
     fields = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at")
     readonly_fields = fields

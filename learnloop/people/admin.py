@@ -49,6 +49,7 @@ class EmployeeForm(forms.ModelForm[Employee]):
 
 class EmployeeAdmin(GuardedAdmin):
     form = EmployeeForm
+    organization_path = "organization"
     view_action = "people.manage_roles"
     change_action = "people.edit_employee"
     list_display = (
@@ -94,6 +95,7 @@ class DepartmentForm(forms.ModelForm[Department]):
 
 class DepartmentAdmin(GuardedAdmin):
     form = DepartmentForm
+    organization_path = "organization"
     view_action = change_action = "people.edit_employee"
     list_display = ("full_name", "organization")
     search_fields = ("name", "full_name")
@@ -109,9 +111,15 @@ class DepartmentAdmin(GuardedAdmin):
 class NamedAdmin(GuardedAdmin):
     view_action = change_action = "people.edit_employee"
     search_fields = ("name", "title")
+    organization_path = "organization"
+
+
+class OrganizationAdmin(NamedAdmin):
+    organization_path = "pk"
 
 
 class RoleGrantAdmin(GuardedAdmin):
+    organization_path = "user__employee__organization"
     view_action = change_action = "people.manage_roles"
     list_display = ("user", "role", "granted_at")
     list_filter = ("role",)
@@ -119,6 +127,7 @@ class RoleGrantAdmin(GuardedAdmin):
 
 
 class ImportBatchAdmin(GuardedAdmin):
+    organization_path = "organization"
     view_action = change_action = "people.edit_employee"
     list_display = ("filename", "status", "uploaded_by", "created_at")
     readonly_fields = (
@@ -139,7 +148,7 @@ class ImportBatchAdmin(GuardedAdmin):
         return False
 
 
-admin_site.register(Organization, NamedAdmin)
+admin_site.register(Organization, OrganizationAdmin)
 admin_site.register(Location, NamedAdmin)
 admin_site.register(JobRole, NamedAdmin)
 admin_site.register(Department, DepartmentAdmin)

@@ -22,9 +22,13 @@ def view_directory(principal: Principal, obj: None) -> bool:
     return _member(principal)
 
 
+def _hr_for(principal: Principal, organization_id: int | None) -> bool:
+    return principal.has_role_in(HR_ADMIN, organization_id)
+
+
 @rule("people.view_employee")
 def view_employee(principal: Principal, employee: Employee) -> bool:
-    if principal.has_role(HR_ADMIN):
+    if _hr_for(principal, employee.organization_id):
         return True
     return principal.same_organization(employee) and (
         employee.is_active or principal.manages(employee)
@@ -34,7 +38,9 @@ def view_employee(principal: Principal, employee: Employee) -> bool:
 @rule("people.view_employee_record")
 def view_employee_record(principal: Principal, employee: Employee) -> bool:
     return (
-        principal.has_role(HR_ADMIN) or principal.is_self(employee) or principal.manages(employee)
+        _hr_for(principal, employee.organization_id)
+        or principal.is_self(employee)
+        or principal.manages(employee)
     )
 
 
@@ -45,12 +51,16 @@ def view_team(principal: Principal, obj: None) -> bool:
 
 @rule("people.edit_employee")
 def edit_employee(principal: Principal, employee: Employee | None) -> bool:
-    return principal.has_role(HR_ADMIN)
+    if employee is None:
+        return principal.has_role(HR_ADMIN)
+    return _hr_for(principal, employee.organization_id)
 
 
 @rule("people.import")
 def import_people(principal: Principal, organization: Organization | None) -> bool:
-    return principal.has_role(HR_ADMIN)
+    if organization is None:
+        return principal.has_role(HR_ADMIN)
+    return _hr_for(principal, organization.pk)
 
 
 @rule("people.manage_roles")
@@ -60,7 +70,9 @@ def manage_roles(principal: Principal, obj: None) -> bool:
 
 @rule("people.view_org_aggregates")
 def view_org_aggregates(principal: Principal, organization: Organization | None) -> bool:
-    return principal.has_role(HR_ADMIN) or principal.has_role(EXECUTIVE)
+    if organization is None:
+        return principal.has_role(HR_ADMIN) or principal.has_role(EXECUTIVE)
+    return _hr_for(principal, organization.pk) or principal.has_role_in(EXECUTIVE, organization.pk)
 
 
 @rule("admin.access")
@@ -71,4 +83,6 @@ def admin_access(principal: Principal, obj: None) -> bool:
 @rule("people.view_joiners")
 def view_joiners(principal: Principal, organization: Organization | None) -> bool:
     """Recent joiners and workforce make-up, which L&D plans onboarding and programs from."""
-    return principal.has_role(HR_ADMIN) or principal.has_role(LD_ADMIN)
+    if organization is None:
+        return principal.has_role(HR_ADMIN) or principal.has_role(LD_ADMIN)
+    return _hr_for(principal, organization.pk) or principal.has_role_in(LD_ADMIN, organization.pk)

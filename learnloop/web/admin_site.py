@@ -10,7 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from learnloop.audit import events
-from learnloop.permissions import can
+from learnloop.permissions import can, principal_for
 
 
 class LearnloopAdminSite(admin.AdminSite):
@@ -27,6 +27,19 @@ class GuardedAdmin(admin.ModelAdmin[Any]):
 
     view_action = "admin.access"
     change_action = "admin.access"
+    # The lookup from a row to its organization: HR admins see their organization's rows only.
+    organization_path: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if self.organization_path is None or request.user.is_superuser:
+            return queryset
+        organization = principal_for(request.user).organization
+        return (
+            queryset.filter(**{self.organization_path: organization})
+            if organization
+            else queryset.none()
+        )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can(request.user, self.view_action)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from learnloop.audit.models import AuditEvent
 from learnloop.people import queries as people_queries
-from learnloop.permissions import principal_for, require
+from learnloop.permissions import can, principal_for, require
 
 
 @require_GET
@@ -31,16 +31,18 @@ def home(request: HttpRequest) -> HttpResponse:
     """One page, with a panel for each of the user's roles."""
     principal = principal_for(request.user)
     employee = principal.employee
-    context: dict[str, object] = {"employee": employee}
-    if employee is not None:
-        context["reports"] = (
-            people_queries.direct_reports(employee) if principal.has_role("manager") else []
-        )
     organization = principal.organization
+    context: dict[str, object] = {
+        "employee": employee,
+        "show_team": can(principal, "people.view_team"),
+        "show_hr_tasks": organization is not None and can(principal, "people.import", organization),
+    }
+    if employee is not None and context["show_team"]:
+        context["reports"] = people_queries.direct_reports(employee)
     if organization is not None:
-        if principal.has_role("hr_admin") or principal.has_role("executive"):
+        if can(principal, "people.view_org_aggregates", organization):
             context["aggregates"] = people_queries.org_aggregates(organization)
-        if principal.has_role("hr_admin") or principal.has_role("ld_admin"):
+        if can(principal, "people.view_joiners", organization):
             context["joiners"] = people_queries.recent_joiners(organization)[:12]
     return render(request, "web/home.html", context)
 

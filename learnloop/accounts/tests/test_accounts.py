@@ -154,3 +154,25 @@ def test_signin_link_command_prints_a_working_link(capsys):
     assert actions.user_for_signin_token(link.rstrip("/").rsplit("/", 1)[1]) == user
     with pytest.raises(CommandError, match=r"no active account uses nobody@x\.example"):
         call_command("signin_link", "nobody@x.example")
+
+
+def test_a_new_installations_first_admin_can_import_people(tmp_path):
+    call_command(
+        "createadmin",
+        "--email",
+        "root@x.example",
+        "--password",
+        "a strong secret",
+        "--organization",
+        "Acme",
+    )
+    client = Client()
+    client.force_login(User.objects.get(email="root@x.example"))
+    assert client.get("/people/import/").status_code == 200
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        "/api/v1/people/import",
+        {"file": SimpleUploadedFile("p.csv", b"Employee ID,Name,Email\n1,Ada,ada@x.example\n")},
+    )
+    assert response.status_code == 200 and response.json()["created"] == 1

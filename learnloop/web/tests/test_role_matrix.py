@@ -245,3 +245,21 @@ def test_executives_see_aggregates_and_no_employment_records(org: Org) -> None:
         "hire_date" not in person for person in client.get("/api/v1/employees").json()["items"]
     )
     assert client.get("/api/v1/team").status_code == 403
+
+
+def test_an_hr_admin_of_another_organization_sees_nothing_here(org: Org) -> None:
+    from learnloop import permissions
+    from learnloop.people.tests.factories import RoleGrantFactory
+
+    RoleGrantFactory(user=org.outsider.user, role=permissions.HR_ADMIN)
+    client = _client(org, "outsider")
+    assert client.get(f"/people/{org.employee.pk}/").status_code == 403
+    assert client.get(f"/api/v1/employees/{org.employee.pk}").status_code == 403
+    assert client.get(f"/people/import/{_batch(org).pk}/").status_code == 404
+    assert client.get("/api/v1/organization/aggregates").json()["headcount"] == 1
+
+
+def test_the_admin_site_lists_only_the_hr_admins_organization(org: Org) -> None:
+    page = _client(org, "hr").get("/admin/people/employee/").content.decode()
+    assert org.employee.user.full_name in page
+    assert org.outsider.user.full_name not in page

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from learnloop.accounts import actions
+from learnloop.people.management.commands.import_people import organization_from
 
 
 class Command(BaseCommand):
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", default="Administrator")
         parser.add_argument("--password", help="default: $LEARNLOOP_ADMIN_PASSWORD, else asked for")
+        parser.add_argument(
+            "--organization",
+            metavar="NAME",
+            help="on a new installation, also create the organization with this name",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -34,3 +40,6 @@ class Command(BaseCommand):
             raise CommandError("--password: use at least 8 characters")
         user, created = actions.create_admin(options["email"], options["name"], password)
         self.stdout.write(f"{'created' if created else 'updated'} administrator {user.email}")
+        if options["organization"]:
+            organization = organization_from(None, create_name=options["organization"])
+            self.stdout.write(f"organization: {organization.name}")
