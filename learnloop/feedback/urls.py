@@ -1,4 +1,42 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from learnloop.feedback import views
 
 app_name = "feedback"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("give/", views.give, name="give"),
+    path("given/<int:pk>/", views.feedback_detail, name="detail"),
+    path("given/<int:pk>/accept-skills/", views.accept_skills, name="accept_skills"),
+    path("ask/", views.ask, name="ask"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/answer/", views.answer, name="answer"),
+    path("requests/<int:pk>/decline/", views.decline, name="decline"),
+    path("requests/<int:pk>/close/", views.close, name="close"),
+    path("checkins/", views.checkins, name="checkins"),
+    path("checkins/<int:pk>/", views.series_detail, name="series"),
+    path("checkins/<int:pk>/calendar.ics", views.series_calendar_file, name="series_ics"),
+    path("checkins/meetings/<int:pk>/agenda/", views.add_agenda, name="add_agenda"),
+    path("checkins/agenda/<int:pk>/discussed/", views.discussed, name="discussed"),
+    path("checkins/meetings/<int:pk>/note/", views.save_note, name="save_note"),
+    path("checkins/meetings/<int:pk>/actions/", views.add_action, name="add_action"),
+    path("checkins/actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("checkins/meetings/<int:pk>/mood/", views.mood, name="mood"),
+    path("checkins/meetings/<int:pk>/complete/", views.complete, name="complete"),
+    path("okrs/", views.okrs, name="okrs"),
+    path("okrs/new/", views.new_objective, name="new_objective"),
+    path("okrs/<int:pk>/", views.objective_detail, name="objective"),
+    path("okrs/<int:pk>/key-results/", views.add_key_result, name="add_key_result"),
+    path("okrs/key-results/<int:pk>/update/", views.update_key_result, name="update_key_result"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/new/", views.new_review, name="new_review"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("reviews/<int:pk>/contribute/", views.review_contribute, name="review_contribute"),
+    path("reviews/<int:pk>/summary/", views.review_summary, name="review_summary"),
+    path("reviews/<int:pk>/lessons/", views.review_lesson, name="review_lesson"),
+    path("reviews/<int:pk>/publish/", views.review_publish, name="review_publish"),
+    path("conversations/", views.conversations, name="conversations"),
+    path("conversations/<int:pk>/", views.conversation_detail, name="conversation"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
+]

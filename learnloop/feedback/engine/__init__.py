@@ -1,0 +1,1 @@
+"""Pure algorithmic cores of the feedback app (no Django imports)."""
