@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from learnloop.audit import events
@@ -43,8 +43,6 @@ from learnloop.xapi.models import (
     Document,
     LrsClient,
     Statement,
-    StatementActivity,
-    StatementAgent,
     Verb,
 )
 
@@ -166,32 +164,90 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + _CHUNK]
 
 
+def _insert_sql(table: str, columns: Sequence[str], rows: int, suffix: str = "") -> str:
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES {', '.join([row] * rows)} {suffix}"
+    )
+
+
+def _json_value(value: Any) -> Any:
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
 def _intern(
-    model: type[models.Model], field: str, values: Mapping[str, Any], extra: str | None
+    model: type[models.Model], field: str, values: Mapping[str, Any], extra: str
 ) -> dict[str, tuple[int, Any]]:
-    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value)."""
+    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value).
+
+    Raw SQL: this runs for every batch, and the ORM's per-object overhead dominated it.
+    """
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    json_field = model._meta.get_field(extra)
+    assert isinstance(json_field, models.Field)
     keys = sorted(values)
-    columns = [field, "id"] + ([extra] if extra else [])
     found: dict[str, tuple[int, Any]] = {}
-    for chunk in _chunks(keys):
-        for row in model._default_manager.filter(**{f"{field}__in": chunk}).values_list(*columns):
-            found[row[0]] = (row[1], row[2] if extra else None)
-    missing = [key for key in keys if key not in found]
-    if missing:
-        fresh = [
-            model(**{field: key, **({extra: values[key]} if extra else {})}) for key in missing
-        ]
-        model._default_manager.bulk_create(fresh, ignore_conflicts=True, batch_size=_CHUNK)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys):
+            cursor.execute(
+                f"SELECT {quote(field)}, id, {quote(extra)} FROM {quote(table)} "
+                f"WHERE {quote(field)} IN ({', '.join(['%s'] * len(chunk))})",
+                list(chunk),
+            )
+            for key, pk, value in cursor.fetchall():
+                found[key] = (pk, _json_value(value))
+        missing = [key for key in keys if key not in found]
         for chunk in _chunks(missing):
-            for row in model._default_manager.filter(**{f"{field}__in": chunk}).values_list(
-                *columns
-            ):
+            params: list[Any] = []
+            for key in chunk:
+                params += [key, json_field.get_db_prep_save(values[key], connection)]
+            cursor.execute(
+                _insert_sql(table, [field, extra], len(chunk), "ON CONFLICT DO NOTHING")
+                + f" RETURNING {quote(field)}, id",
+                params,
+            )
+            for key, pk in cursor.fetchall():
                 # Marked fresh: our own insert carried the incoming value already.
-                found[row[0]] = (row[1], _FRESH)
+                found[key] = (pk, _FRESH)
+        # Rows another writer inserted between our select and our insert.
+        late = [key for key in missing if key not in found]
+        for chunk in _chunks(late):
+            cursor.execute(
+                f"SELECT {quote(field)}, id, {quote(extra)} FROM {quote(table)} "
+                f"WHERE {quote(field)} IN ({', '.join(['%s'] * len(chunk))})",
+                list(chunk),
+            )
+            for key, pk, value in cursor.fetchall():
+                found[key] = (pk, _json_value(value))
     return found
 
 
 _FRESH = object()
+_STATEMENT_COLUMNS = (
+    "statement_id",
+    "stored",
+    "timestamp",
+    "actor_id",
+    "verb_id",
+    "object_activity_id",
+    "object_agent_id",
+    "object_statement",
+    "authority_id",
+    "registration",
+    "voided",
+    "client_id",
+    "has_attachments",
+    "data",
+)
+
+
+def _db_uuid(value: uuid.UUID | None, native: bool) -> Any:
+    if value is None or native:
+        return value
+    return value.hex
 
 
 def _merge_language_maps(
@@ -300,11 +356,17 @@ def _store(
     stored: dt.datetime | None,
 ) -> None:
     ids = [item.id for item in prepared]
+    native_uuid = connection.features.has_native_uuid_field
     existing: dict[uuid.UUID, str] = {}
-    for chunk in _chunks(ids):
-        existing.update(
-            Statement.objects.filter(statement_id__in=chunk).values_list("statement_id", "data")
-        )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                "SELECT statement_id, data FROM xapi_statement WHERE statement_id IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                [_db_uuid(i, native_uuid) for i in chunk],
+            )
+            for found, data in cursor.fetchall():
+                existing[found if isinstance(found, uuid.UUID) else uuid.UUID(found)] = data
     fresh: list[Prepared] = []
     for index, item in enumerate(prepared):
         if item.id in existing:
@@ -360,70 +422,88 @@ def _store(
         )
 
     now = stored or timezone.now()
-    rows: list[Statement] = []
+    stored_db = connection.ops.adapt_datetimefield_value(now)
+    authority_id = agent_ids[authority_key][0]
+    client_id = client.pk if client is not None else None
+    rows: list[list[Any]] = []
     for item in fresh:
         statement = finalize(item, stored=now, authority=authority, version=version)
         assert item.timestamp is not None
-        rows.append(
-            Statement(
-                statement_id=item.id,
-                stored=now,
-                timestamp=item.timestamp,
-                actor_id=agent_ids[item.actor_key][0] if item.actor_key else None,
-                verb_id=verb_ids[item.verb_id][0],
-                object_activity_id=(
-                    activity_ids[item.object_activity][0] if item.object_activity else None
-                ),
-                object_agent_id=(
-                    agent_ids[item.object_agent_key][0] if item.object_agent_key else None
-                ),
-                object_statement=item.object_ref,
-                authority_id=agent_ids[authority_key][0],
-                registration=item.registration,
-                client=client,
-                has_attachments=bool(statement.get("attachments"))
-                or bool(
-                    item.object_kind == "SubStatement" and statement["object"].get("attachments")
-                ),
-                data=orjson.dumps(statement).decode(),
-            )
+        sub_attachments = item.object_kind == "SubStatement" and statement["object"].get(
+            "attachments"
         )
-    Statement.objects.bulk_create(rows, batch_size=_CHUNK)
-
-    links: list[StatementAgent] = []
-    activity_links: list[StatementActivity] = []
-    for item, row in zip(fresh, rows, strict=True):
-        for key in item.direct_agents:
-            links.append(
-                StatementAgent(statement_id=row.pk, agent_id=agent_ids[key][0], direct=True)
+        rows.append(
+            [
+                item.id if native_uuid else item.id.hex,
+                stored_db,
+                connection.ops.adapt_datetimefield_value(item.timestamp),
+                agent_ids[item.actor_key][0] if item.actor_key else None,
+                verb_ids[item.verb_id][0],
+                activity_ids[item.object_activity][0] if item.object_activity else None,
+                agent_ids[item.object_agent_key][0] if item.object_agent_key else None,
+                _db_uuid(item.object_ref, native_uuid),
+                authority_id,
+                _db_uuid(item.registration, native_uuid),
+                False,
+                client_id,
+                bool(statement.get("attachments") or sub_attachments),
+                orjson.dumps(statement).decode(),
+            ]
+        )
+    pks: list[int] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.execute(
+                _insert_sql("xapi_statement", _STATEMENT_COLUMNS, len(chunk), "RETURNING id"),
+                [value for row in chunk for value in row],
             )
-        for key in item.related_agents - item.direct_agents:
-            links.append(StatementAgent(statement_id=row.pk, agent_id=agent_ids[key][0]))
-        for iri in item.related_activities:
-            activity_links.append(
-                StatementActivity(statement_id=row.pk, activity_id=activity_ids[iri][0])
+            pks += [pk for (pk,) in cursor.fetchall()]
+        agent_links: list[tuple[int, int, bool]] = []
+        activity_links: list[tuple[int, int]] = []
+        for item, pk in zip(fresh, pks, strict=True):
+            agent_links += [(pk, agent_ids[key][0], True) for key in item.direct_agents]
+            agent_links += [
+                (pk, agent_ids[key][0], False) for key in item.related_agents - item.direct_agents
+            ]
+            activity_links += [(pk, activity_ids[iri][0]) for iri in item.related_activities]
+        for chunk in _chunks(agent_links):
+            cursor.execute(
+                _insert_sql(
+                    "xapi_statementagent", ["statement_id", "agent_id", "direct"], len(chunk)
+                ),
+                [value for link in chunk for value in link],
             )
-    if links:
-        StatementAgent.objects.bulk_create(links, batch_size=_CHUNK)
-    if activity_links:
-        StatementActivity.objects.bulk_create(activity_links, batch_size=_CHUNK)
+        for chunk in _chunks(activity_links):
+            cursor.execute(
+                _insert_sql("xapi_statementactivity", ["statement_id", "activity_id"], len(chunk)),
+                [value for link in chunk for value in link],
+            )
 
     if void_targets:
         Statement.objects.filter(statement_id__in=list(void_targets)).exclude(
             verb__iri=VOIDED
         ).update(voided=True)
     # A voiding statement may have arrived before the statement it voids.
-    late: list[uuid.UUID] = []
-    for chunk in _chunks([item.id for item in fresh if item.verb_id != VOIDED]):
-        late.extend(
-            ref
-            for ref in Statement.objects.filter(
-                verb__iri=VOIDED, object_statement__in=chunk
-            ).values_list("object_statement", flat=True)
-            if ref is not None
-        )
+    voided_verb = (
+        verb_ids[VOIDED][0]
+        if VOIDED in verb_ids
+        else Verb.objects.filter(iri=VOIDED).values_list("id", flat=True).first()
+    )
+    if voided_verb is None:
+        return
+    late: list[Any] = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks([item.id for item in fresh if item.verb_id != VOIDED]):
+            cursor.execute(
+                "SELECT object_statement FROM xapi_statement WHERE verb_id = %s AND "
+                f"object_statement IN ({', '.join(['%s'] * len(chunk))})",
+                [voided_verb, *(_db_uuid(i, native_uuid) for i in chunk)],
+            )
+            late += [ref for (ref,) in cursor.fetchall()]
     if late:
-        Statement.objects.filter(statement_id__in=late).update(voided=True)
+        Statement.objects.filter(statement_id__in=[uuid.UUID(str(ref)) for ref in late]).update(
+            voided=True
+        )
 
 
 # --- documents ----------------------------------------------------------------------------

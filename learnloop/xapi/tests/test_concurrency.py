@@ -1,0 +1,49 @@
+"""Concurrent writers with overlapping actors, verbs and activities never fail."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from learnloop.xapi.models import Activity, Agent, Statement, Verb
+from learnloop.xapi.tests._hammer import hammer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_on_postgresql_cause_no_errors():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL run only; the SQLite variant uses a file database")
+    result = hammer()
+    assert result["errors"] == []
+    assert Statement.objects.count() == result["expected"]
+    assert Agent.objects.filter(ifi__startswith="mbox|mailto:person").count() == 5
+    assert Verb.objects.count() == 3
+    assert Activity.objects.count() == 7
+
+
+def test_concurrent_writers_on_a_sqlite_file_cause_no_errors(tmp_path: Path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite run only")
+    env = {
+        **os.environ,
+        "LEARNLOOP_DATABASE_URL": f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        "LEARNLOOP_DATA_DIR": str(tmp_path),
+    }
+    script = Path(__file__).with_name("_hammer.py")
+    done = subprocess.run(
+        [sys.executable, str(script), "6", "8", "40"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["errors"] == []
+    assert result["stored"] == result["expected"]
