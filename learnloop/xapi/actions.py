@@ -14,16 +14,17 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from learnloop.audit import events
+from learnloop.xapi import sql
 from learnloop.xapi.engine import documents as doc_engine
 from learnloop.xapi.engine import jws
 from learnloop.xapi.engine.errors import Conflict, ValidationError
@@ -38,15 +39,12 @@ from learnloop.xapi.engine.statements import (
 )
 from learnloop.xapi.models import (
     Activity,
-    Agent,
     AttachmentContent,
     Document,
     LrsClient,
     Statement,
     Verb,
 )
-
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -159,95 +157,59 @@ def revoke_client(client: LrsClient, *, actor: Any = None, actor_label: str | No
 # --- statements ---------------------------------------------------------------------------
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-def _insert_sql(table: str, columns: Sequence[str], rows: int, suffix: str = "") -> str:
-    quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES {', '.join([row] * rows)} {suffix}"
-    )
-
-
 def _json_value(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _intern(
-    model: type[models.Model], field: str, values: Mapping[str, Any], extra: str
-) -> dict[str, tuple[int, Any]]:
-    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value).
+def _json_text(value: Any) -> str | None:
+    return None if value is None else orjson.dumps(value).decode()
 
-    Raw SQL: this runs for every batch, and the ORM's per-object overhead dominated it.
-    """
-    table = model._meta.db_table
-    quote = connection.ops.quote_name
-    json_field = model._meta.get_field(extra)
-    assert isinstance(json_field, models.Field)
+
+def _intern(
+    table: str, field: str, extra: str, values: Mapping[str, Any]
+) -> dict[str, tuple[int, Any]]:
+    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value)."""
     keys = sorted(values)
     found: dict[str, tuple[int, Any]] = {}
+    select = f"SELECT {field}, id, {extra} FROM {table}"
     with connection.cursor() as cursor:
-        for chunk in _chunks(keys):
-            cursor.execute(
-                f"SELECT {quote(field)}, id, {quote(extra)} FROM {quote(table)} "
-                f"WHERE {quote(field)} IN ({', '.join(['%s'] * len(chunk))})",
-                list(chunk),
-            )
-            for key, pk, value in cursor.fetchall():
-                found[key] = (pk, _json_value(value))
+        for key, pk, value in sql.select_in(cursor, select, field, keys, "text"):
+            found[key] = (pk, _json_value(value))
         missing = [key for key in keys if key not in found]
-        for chunk in _chunks(missing):
-            params: list[Any] = []
-            for key in chunk:
-                params += [key, json_field.get_db_prep_save(values[key], connection)]
-            cursor.execute(
-                _insert_sql(table, [field, extra], len(chunk), "ON CONFLICT DO NOTHING")
-                + f" RETURNING {quote(field)}, id",
-                params,
-            )
-            for key, pk in cursor.fetchall():
-                # Marked fresh: our own insert carried the incoming value already.
-                found[key] = (pk, _FRESH)
+        inserted = sql.insert_many(
+            cursor,
+            table,
+            [(field, "text"), (extra, "jsonb")],
+            [(key, _json_text(values[key])) for key in missing],
+            f"ON CONFLICT DO NOTHING RETURNING {field}, id",
+        )
+        for key, pk in inserted:
+            # Marked fresh: our own insert carried the incoming value already.
+            found[key] = (pk, _FRESH)
         # Rows another writer inserted between our select and our insert.
         late = [key for key in missing if key not in found]
-        for chunk in _chunks(late):
-            cursor.execute(
-                f"SELECT {quote(field)}, id, {quote(extra)} FROM {quote(table)} "
-                f"WHERE {quote(field)} IN ({', '.join(['%s'] * len(chunk))})",
-                list(chunk),
-            )
-            for key, pk, value in cursor.fetchall():
-                found[key] = (pk, _json_value(value))
+        for key, pk, value in sql.select_in(cursor, select, field, late, "text"):
+            found[key] = (pk, _json_value(value))
     return found
 
 
 _FRESH = object()
 _STATEMENT_COLUMNS = (
-    "statement_id",
-    "stored",
-    "timestamp",
-    "actor_id",
-    "verb_id",
-    "object_activity_id",
-    "object_agent_id",
-    "object_statement",
-    "authority_id",
-    "registration",
-    "voided",
-    "client_id",
-    "has_attachments",
-    "data",
+    ("statement_id", "uuid"),
+    ("stored", "timestamptz"),
+    ("timestamp", "timestamptz"),
+    ("actor_id", "bigint"),
+    ("verb_id", "bigint"),
+    ("object_activity_id", "bigint"),
+    ("object_agent_id", "bigint"),
+    ("object_statement", "uuid"),
+    ("authority_id", "bigint"),
+    ("registration", "uuid"),
+    ("voided", "boolean"),
+    ("client_id", "bigint"),
+    ("has_attachments", "boolean"),
+    ("data", "text"),
 )
-
-
-def _db_uuid(value: uuid.UUID | None, native: bool) -> Any:
-    if value is None or native:
-        return value
-    return value.hex
 
 
 def _merge_language_maps(
@@ -356,17 +318,12 @@ def _store(
     stored: dt.datetime | None,
 ) -> None:
     ids = [item.id for item in prepared]
-    native_uuid = connection.features.has_native_uuid_field
     existing: dict[uuid.UUID, str] = {}
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
-            cursor.execute(
-                "SELECT statement_id, data FROM xapi_statement WHERE statement_id IN "
-                f"({', '.join(['%s'] * len(chunk))})",
-                [_db_uuid(i, native_uuid) for i in chunk],
-            )
-            for found, data in cursor.fetchall():
-                existing[found if isinstance(found, uuid.UUID) else uuid.UUID(found)] = data
+        select = "SELECT statement_id, data FROM xapi_statement"
+        ids_db = [sql.db_uuid(i) for i in ids]
+        for found, data in sql.select_in(cursor, select, "statement_id", ids_db, "uuid"):
+            existing[found if isinstance(found, uuid.UUID) else uuid.UUID(found)] = data
     fresh: list[Prepared] = []
     for index, item in enumerate(prepared):
         if item.id in existing:
@@ -406,10 +363,10 @@ def _store(
         for iri, definition in item.activities.items():
             if definition or iri not in activities:
                 activities[iri] = definition
-    agent_ids = _intern(Agent, "ifi", agents, "data")
-    verb_ids = _intern(Verb, "iri", verbs, "display")
+    agent_ids = _intern("xapi_agent", "ifi", "data", agents)
+    verb_ids = _intern("xapi_verb", "iri", "display", verbs)
     _refresh_definitions(Verb, "display", verbs, verb_ids)
-    activity_ids = _intern(Activity, "iri", activities, "definition")
+    activity_ids = _intern("xapi_activity", "iri", "definition", activities)
     _refresh_definitions(Activity, "definition", activities, activity_ids)
 
     for sha2 in sorted(attachments):
@@ -422,7 +379,7 @@ def _store(
         )
 
     now = stored or timezone.now()
-    stored_db = connection.ops.adapt_datetimefield_value(now)
+    stored_db = sql.db_datetime(now)
     authority_id = agent_ids[authority_key][0]
     client_id = client.pk if client is not None else None
     rows: list[list[Any]] = []
@@ -434,30 +391,29 @@ def _store(
         )
         rows.append(
             [
-                item.id if native_uuid else item.id.hex,
+                sql.db_uuid(item.id),
                 stored_db,
-                connection.ops.adapt_datetimefield_value(item.timestamp),
+                sql.db_datetime(item.timestamp),
                 agent_ids[item.actor_key][0] if item.actor_key else None,
                 verb_ids[item.verb_id][0],
                 activity_ids[item.object_activity][0] if item.object_activity else None,
                 agent_ids[item.object_agent_key][0] if item.object_agent_key else None,
-                _db_uuid(item.object_ref, native_uuid),
+                sql.db_uuid(item.object_ref),
                 authority_id,
-                _db_uuid(item.registration, native_uuid),
+                sql.db_uuid(item.registration),
                 False,
                 client_id,
                 bool(statement.get("attachments") or sub_attachments),
                 orjson.dumps(statement).decode(),
             ]
         )
-    pks: list[int] = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows):
-            cursor.execute(
-                _insert_sql("xapi_statement", _STATEMENT_COLUMNS, len(chunk), "RETURNING id"),
-                [value for row in chunk for value in row],
+        pks = [
+            pk
+            for (pk,) in sql.insert_many(
+                cursor, "xapi_statement", _STATEMENT_COLUMNS, rows, "RETURNING id"
             )
-            pks += [pk for (pk,) in cursor.fetchall()]
+        ]
         agent_links: list[tuple[int, int, bool]] = []
         activity_links: list[tuple[int, int]] = []
         for item, pk in zip(fresh, pks, strict=True):
@@ -466,18 +422,18 @@ def _store(
                 (pk, agent_ids[key][0], False) for key in item.related_agents - item.direct_agents
             ]
             activity_links += [(pk, activity_ids[iri][0]) for iri in item.related_activities]
-        for chunk in _chunks(agent_links):
-            cursor.execute(
-                _insert_sql(
-                    "xapi_statementagent", ["statement_id", "agent_id", "direct"], len(chunk)
-                ),
-                [value for link in chunk for value in link],
-            )
-        for chunk in _chunks(activity_links):
-            cursor.execute(
-                _insert_sql("xapi_statementactivity", ["statement_id", "activity_id"], len(chunk)),
-                [value for link in chunk for value in link],
-            )
+        sql.insert_many(
+            cursor,
+            "xapi_statementagent",
+            [("statement_id", "bigint"), ("agent_id", "bigint"), ("direct", "boolean")],
+            agent_links,
+        )
+        sql.insert_many(
+            cursor,
+            "xapi_statementactivity",
+            [("statement_id", "bigint"), ("activity_id", "bigint")],
+            activity_links,
+        )
 
     if void_targets:
         Statement.objects.filter(statement_id__in=list(void_targets)).exclude(
@@ -491,15 +447,18 @@ def _store(
     )
     if voided_verb is None:
         return
-    late: list[Any] = []
     with connection.cursor() as cursor:
-        for chunk in _chunks([item.id for item in fresh if item.verb_id != VOIDED]):
-            cursor.execute(
-                "SELECT object_statement FROM xapi_statement WHERE verb_id = %s AND "
-                f"object_statement IN ({', '.join(['%s'] * len(chunk))})",
-                [voided_verb, *(_db_uuid(i, native_uuid) for i in chunk)],
+        late = [
+            ref
+            for ref, verb in sql.select_in(
+                cursor,
+                "SELECT object_statement, verb_id FROM xapi_statement",
+                "object_statement",
+                [sql.db_uuid(item.id) for item in fresh if item.verb_id != VOIDED],
+                "uuid",
             )
-            late += [ref for (ref,) in cursor.fetchall()]
+            if verb == voided_verb
+        ]
     if late:
         Statement.objects.filter(statement_id__in=[uuid.UUID(str(ref)) for ref in late]).update(
             voided=True

@@ -291,11 +291,11 @@ def _store_statements(call: Call, method: str) -> HttpResponse:
         ):
             raise ValidationError("id", "must match the statementId parameter")
         value["id"] = str(statement_id)
-        batch = [prepare(value)]
+        batch = [prepare(value, offset_required=call.is_v2)]
     else:
         _params(call.request, set())
         value, attachments = _read_statement_payload(call)
-        batch = prepare_batch(value)
+        batch = prepare_batch(value, offset_required=call.is_v2)
     if not call.is_v2:
         for index, item in enumerate(batch):
             if not str(item.statement.get("version", "1.0.0")).startswith("1.0"):

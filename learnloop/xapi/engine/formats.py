@@ -118,6 +118,12 @@ def parse_timestamp(value: object) -> dt.datetime | None:
     return (moment - offset).replace(tzinfo=dt.UTC)
 
 
+def has_offset(value: str) -> bool:
+    """Whether a timestamp names its UTC offset (RFC 3339 requires it; xAPI 2.0 follows)."""
+    match = _TIMESTAMP.match(value)
+    return match is not None and match.group(8) is not None
+
+
 def format_timestamp(moment: dt.datetime) -> str:
     """RFC 3339 in UTC with milliseconds, or microseconds when they carry information."""
     moment = moment.astimezone(dt.UTC)

@@ -191,8 +191,11 @@ def _uuid(value: object, path: str) -> uuid.UUID:
     return uuid.UUID(text)
 
 
-def _timestamp(value: object, path: str) -> dt.datetime:
-    moment = formats.parse_timestamp(_string(value, path))
+def _timestamp(value: object, path: str, *, offset_required: bool = False) -> dt.datetime:
+    text = _string(value, path)
+    if offset_required and not formats.has_offset(text):
+        raise ValidationError(path, "must include a UTC offset (Z or +hh:mm) in xAPI 2.0")
+    moment = formats.parse_timestamp(text)
     if moment is None:
         raise ValidationError(path, "must be an ISO 8601 timestamp (not -00:00)")
     return moment
@@ -366,7 +369,8 @@ def _definition(value: object, path: str) -> dict[str, Any]:
 class _Collector:
     """What a statement mentions, gathered while it is validated."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, offset_required: bool = False) -> None:
+        self.offset_required = offset_required
         self.agents: dict[str, dict[str, Any]] = {}
         self.verbs: dict[str, dict[str, str] | None] = {}
         self.activities: dict[str, dict[str, Any] | None] = {}
@@ -629,7 +633,11 @@ def _body(statement: dict[str, Any], path: str, collector: _Collector, *, sub: b
         _keys(target, SUBSTATEMENT_KEYS, object_path)
         _body(target, object_path, collector, sub=True)
         if "timestamp" in target:
-            moment = _timestamp(target["timestamp"], _join(object_path, "timestamp"))
+            moment = _timestamp(
+                target["timestamp"],
+                _join(object_path, "timestamp"),
+                offset_required=collector.offset_required,
+            )
             target["timestamp"] = formats.format_timestamp(moment)
         if "attachments" in target:
             _attachments(target["attachments"], _join(object_path, "attachments"))
@@ -652,22 +660,28 @@ def _body(statement: dict[str, Any], path: str, collector: _Collector, *, sub: b
     return _Parts(actor_key, verb_id, kind, object_activity, object_agent_key, object_ref)
 
 
-def prepare(value: object, path: str = "") -> Prepared:
-    """Validate and normalise one statement; raises :class:`ValidationError`."""
+def prepare(value: object, path: str = "", *, offset_required: bool = False) -> Prepared:
+    """Validate and normalise one statement; raises :class:`ValidationError`.
+
+    ``offset_required``: xAPI 2.0 timestamps must name their UTC offset; 1.0.3 only
+    recommends it (a missing offset is then read as UTC).
+    """
     statement = _object(value, path or "statement")
     _keys(statement, STATEMENT_KEYS, path)
     if "objectType" in statement:
         raise ValidationError(_join(path, "objectType"), "is not allowed on a statement")
     statement_id = _uuid(statement["id"], _join(path, "id")) if "id" in statement else uuid.uuid4()
     statement["id"] = str(statement_id)
-    collector = _Collector()
+    collector = _Collector(offset_required=offset_required)
     parts = _body(statement, path, collector, sub=False)
     timestamp = None
     if "timestamp" in statement:
-        timestamp = _timestamp(statement["timestamp"], _join(path, "timestamp"))
+        timestamp = _timestamp(
+            statement["timestamp"], _join(path, "timestamp"), offset_required=offset_required
+        )
         statement["timestamp"] = formats.format_timestamp(timestamp)
     if "stored" in statement:
-        _timestamp(statement["stored"], _join(path, "stored"))
+        _timestamp(statement["stored"], _join(path, "stored"), offset_required=offset_required)
     if "authority" in statement:
         authority = validate_agent(statement["authority"], _join(path, "authority"))
         if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
@@ -704,13 +718,16 @@ def prepare(value: object, path: str = "") -> Prepared:
     )
 
 
-def prepare_batch(value: object) -> list[Prepared]:
+def prepare_batch(value: object, *, offset_required: bool = False) -> list[Prepared]:
     """A single statement or an array of them; duplicate ids in one batch are refused."""
     if isinstance(value, dict):
-        return [prepare(value)]
+        return [prepare(value, offset_required=offset_required)]
     if not isinstance(value, list):
         raise ValidationError("", "the body must be a statement or an array of statements")
-    prepared = [prepare(item, f"[{index}]") for index, item in enumerate(value)]
+    prepared = [
+        prepare(item, f"[{index}]", offset_required=offset_required)
+        for index, item in enumerate(value)
+    ]
     seen: set[uuid.UUID] = set()
     for index, item in enumerate(prepared):
         if item.id in seen:

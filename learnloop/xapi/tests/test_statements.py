@@ -352,3 +352,13 @@ def test_consistent_through_is_a_recent_timestamp(xapi):
     )
     assert abs((dt.datetime.now(dt.UTC) - moment).total_seconds()) < 60
     assert urlsplit(response.request["PATH_INFO"]).path == "/xapi/statements"
+
+
+def test_2_0_timestamps_need_an_offset_while_1_0_3_reads_them_as_utc(lrs_client):
+    bare = statement(timestamp="2024-05-01T12:00:00")
+    assert Xapi().post("statements", bare).status_code == 400
+    legacy = Xapi(version="1.0.3")
+    sid = legacy.post("statements", bare).json()[0]
+    assert (
+        legacy.get("statements", statementId=sid).json()["timestamp"] == "2024-05-01T12:00:00.000Z"
+    )

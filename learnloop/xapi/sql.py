@@ -1,0 +1,83 @@
+"""The few raw SQL statements of the ingest path, for SQLite and PostgreSQL.
+
+Ingest runs these for every batch; the ORM's per-object work and, on PostgreSQL, parsing
+queries with thousands of placeholders cost more than the database itself. PostgreSQL gets
+one array parameter per column (``unnest``, ``= ANY``), SQLite multi-row VALUES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+_SQLITE_ROWS = 500
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def db_uuid(value: uuid.UUID | None) -> Any:
+    """A UUID as the UUIDField stores it (native on PostgreSQL, 32 hex digits on SQLite)."""
+    if value is None or connection.features.has_native_uuid_field:
+        return value
+    return value.hex
+
+
+def db_datetime(value: dt.datetime) -> Any:
+    return value if is_postgresql() else connection.ops.adapt_datetimefield_value(value)
+
+
+def where_in(column: str, values: Sequence[Any], pg_type: str) -> tuple[str, list[Any]]:
+    if is_postgresql():
+        return f"{column} = ANY(%s::{pg_type}[])", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def select_in(
+    cursor: CursorWrapper, select: str, column: str, values: Sequence[Any], pg_type: str
+) -> list[tuple[Any, ...]]:
+    """``SELECT ... WHERE column IN values`` (``select`` holds everything before WHERE)."""
+    found: list[tuple[Any, ...]] = []
+    step = max(len(values), 1) if is_postgresql() else _SQLITE_ROWS
+    for start in range(0, len(values), step):
+        condition, params = where_in(column, values[start : start + step], pg_type)
+        cursor.execute(f"{select} WHERE {condition}", params)
+        found += cursor.fetchall()
+    return found
+
+
+def insert_many(
+    cursor: CursorWrapper,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+    suffix: str = "",
+) -> list[tuple[Any, ...]]:
+    """Insert rows of (name, PostgreSQL type) columns; returns what ``suffix`` RETURNs."""
+    if not rows:
+        return []
+    names = ", ".join(name for name, _ in columns)
+    returned: list[tuple[Any, ...]] = []
+    if is_postgresql():
+        arrays = ", ".join(f"%s::{pg_type}[]" for _, pg_type in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {suffix}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        return cursor.fetchall() if "RETURNING" in suffix else []
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for start in range(0, len(rows), _SQLITE_ROWS):
+        chunk = rows[start : start + _SQLITE_ROWS]
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} {suffix}",
+            [value for values in chunk for value in values],
+        )
+        if "RETURNING" in suffix:
+            returned += cursor.fetchall()
+    return returned
