@@ -12,7 +12,7 @@ from learnloop.api.auth import SessionAuth, TokenAuth
 
 urlpatterns: list[URLPattern | URLResolver]
 try:
-    reverse("api:feedback_received", urlconf=root)
+    reverse("api:feedback_received", urlconf="learnloop.urls")
     urlpatterns = list(root.urlpatterns)
 except NoReverseMatch:
     from learnloop.accounts.api import router as accounts_router
