@@ -349,7 +349,11 @@ def _get_statements(call: Call) -> HttpResponse:
     if fmt not in ("exact", "ids", "canonical"):
         raise ValidationError("format", "must be ids, exact or canonical")
     with_attachments = _bool_param(params, "attachments")
-    own = call.client.id if call.client.statements == LrsClient.Statements.OWN else None
+    own = (
+        agent_key(actions.client_authority(call.client))
+        if call.client.statements == LrsClient.Statements.OWN
+        else None
+    )
     single = {"statementId", "voidedStatementId"} & params.keys()
     if single:
         if len(single) > 1:
@@ -363,7 +367,7 @@ def _get_statements(call: Call) -> HttpResponse:
         statement_id = _uuid_param(params, name)
         assert statement_id is not None
         row = queries.statement_by_id(
-            statement_id, voided=name == "voidedStatementId", client_id=own
+            statement_id, voided=name == "voidedStatementId", own_authority=own
         )
         if row is None:
             raise NotFound(
@@ -389,7 +393,7 @@ def _get_statements(call: Call) -> HttpResponse:
         limit=int(limit_text),
         ascending=_bool_param(params, "ascending"),
         after=_cursor(params["cursor"]) if "cursor" in params else None,
-        client_id=own,
+        own_authority=own,
     )
     rows, more = queries.find_statements(query)
     more_url = ""

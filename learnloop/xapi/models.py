@@ -125,10 +125,19 @@ class Statement(models.Model):
             models.Index(fields=["actor", "verb", "stored"], name="xapi_stmt_actor_verb"),
             models.Index(fields=["verb", "stored"], name="xapi_stmt_verb"),
             models.Index(fields=["object_activity", "stored"], name="xapi_stmt_activity"),
-            models.Index(fields=["object_agent", "stored"], name="xapi_stmt_object_agent"),
-            models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
+            # Partial where the column is often empty: no index work for those rows.
+            models.Index(
+                fields=["object_agent", "stored"],
+                name="xapi_stmt_object_agent",
+                condition=models.Q(object_agent__isnull=False),
+            ),
+            models.Index(
+                fields=["registration", "stored"],
+                name="xapi_stmt_registration",
+                condition=models.Q(registration__isnull=False),
+            ),
+            # Also serves clients limited to their own statements (the authority names them).
             models.Index(fields=["authority", "stored"], name="xapi_stmt_authority"),
-            models.Index(fields=["client", "stored"], name="xapi_stmt_client"),
             models.Index(
                 fields=["object_statement"],
                 name="xapi_stmt_ref",

@@ -83,7 +83,6 @@ PROFILE_ACTIVITY_TYPES = (
 )
 
 AUDIT_EVENT = EXTENSIONS + "audit-event"
-ORGANIZATION = EXTENSIONS + "organization"
 
 
 def audit_verb(action: str) -> Verb:

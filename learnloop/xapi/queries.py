@@ -41,15 +41,16 @@ class StatementFilter:
     ascending: bool = False
     # (stored, pk) of the last statement already returned.
     after: tuple[dt.datetime, int] | None = None
-    client_id: int | None = None
+    # Set for clients that may read only what they stored: their authority agent's key.
+    own_authority: str | None = None
 
 
 def statement_by_id(
-    statement_id: uuid.UUID, *, voided: bool, client_id: int | None
+    statement_id: uuid.UUID, *, voided: bool, own_authority: str | None
 ) -> Statement | None:
     rows = Statement.objects.filter(statement_id=statement_id, voided=voided)
-    if client_id is not None:
-        rows = rows.filter(client_id=client_id)
+    if own_authority is not None:
+        rows = rows.filter(authority__ifi=own_authority)
     return rows.only("data", "stored", "has_attachments").first()
 
 
@@ -118,8 +119,13 @@ def _referencing(condition: Q) -> list[int]:
 def find_statements(f: StatementFilter) -> tuple[list[Statement], bool]:
     """One page of matching statements, and whether more follow."""
     rows = Statement.objects.filter(voided=False)
-    if f.client_id is not None:
-        rows = rows.filter(client_id=f.client_id)
+    if f.own_authority is not None:
+        authority_id = (
+            Agent.objects.filter(ifi=f.own_authority).values_list("id", flat=True).first()
+        )
+        if authority_id is None:
+            return [], False
+        rows = rows.filter(authority_id=authority_id)
     filtered = any(value is not None for value in (f.agent, f.verb, f.activity, f.registration))
     if filtered:
         condition = _matching(f)

@@ -75,3 +75,14 @@ def test_a_rolled_back_write_records_no_statement(org):
         events.record("demo.failed_write", actor_label="cli")
         raise RuntimeError("the write fails after its audit event")
     assert Statement.objects.count() == before
+
+
+def test_the_demo_client_has_fixed_credentials_and_can_be_recreated(org):
+    from learnloop.xapi import demo
+    from learnloop.xapi.tests.conftest import Xapi
+
+    demo.create_demo_client(org.organization)
+    client, secret = demo.create_demo_client(org.organization)
+    assert (client.key, secret) == (demo.DEMO_KEY, demo.DEMO_SECRET)
+    assert Xapi(demo.DEMO_KEY, demo.DEMO_SECRET).get("statements").status_code == 200
+    assert demo.DEMO_KEY in demo.describe("http://127.0.0.1:8000/")
