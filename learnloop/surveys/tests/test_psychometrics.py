@@ -27,7 +27,7 @@ PUBLISHED = {
 def bfi() -> dict[str, np.ndarray]:
     if not (DATA / "bfi.csv").exists():
         pytest.skip(f"the bfi data set is not at {DATA} (../shared is only on developer machines)")
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     frame = pd.read_csv(DATA / "bfi.csv")
     keys = pd.read_csv(DATA / "bfi.keys.csv")
