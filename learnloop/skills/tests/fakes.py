@@ -12,7 +12,7 @@ from learnloop.skills.engine.lexical import words
 
 
 class BagOfWordsEncoder:
-    dimensions = 64
+    dimensions = 1024
     fingerprint = "bag-of-words"
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -20,6 +20,6 @@ class BagOfWordsEncoder:
         for row, text in enumerate(texts):
             for word in words(text):
                 digest = hashlib.sha256(word.text.encode()).digest()
-                out[row, digest[0] % self.dimensions] += 1.0
+                out[row, int.from_bytes(digest[:4]) % self.dimensions] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
