@@ -5,6 +5,7 @@ event. Callers have checked permissions; these functions check the invariants an
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -40,6 +41,8 @@ from learnloop.feedback.models import (
     Visibility,
 )
 from learnloop.people.models import Department, Employee, Organization, active_employees
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidInput(ValueError):
@@ -93,8 +96,12 @@ def notify(users: Iterable[User], title: str, url: str = "") -> list[Notificatio
         body = f"{title}\n\n{link}\n"
 
         def send() -> None:
+            # After commit: a mail server outage must not undo or fail the write.
             for address in recipients:
-                send_mail(title[:200], body, None, [address], fail_silently=True)
+                try:
+                    send_mail(title[:200], body, None, [address])
+                except Exception:
+                    logger.exception("could not e-mail a notification to %s", address)
 
         transaction.on_commit(send)
     return rows
