@@ -31,7 +31,7 @@ $(UV): $(PY) scripts/bootstrap-requirements.txt
 	@touch $@
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PY) --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --all-groups --python $(PY) --quiet
 	@touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
