@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import icalendar
 import pytest
@@ -20,8 +21,9 @@ def test_the_calendar_file_parses_back_with_the_weekly_rule(world: World) -> Non
     calendar = icalendar.Calendar.from_ical(response.content)
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
     (event,) = calendar.walk("VEVENT")
-    assert event["RRULE"]["FREQ"] == ["WEEKLY"]
-    assert event["RRULE"]["INTERVAL"] == [1]
+    rule: Any = event["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"]
+    assert rule["INTERVAL"] == [1]
     expected_start = world.series.first_at.astimezone(datetime.UTC).replace(microsecond=0)
     assert event.decoded("DTSTART") == expected_start
     assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(minutes=30)
@@ -90,10 +92,12 @@ def test_a_series_is_only_with_a_direct_report(org) -> None:
         )
 
 
-def test_upcoming_checkins_are_reminded_once_by_inbox_and_email(world: World) -> None:
+def test_upcoming_checkins_are_reminded_once_by_inbox_and_email(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
     mail.outbox.clear()
     moment = world.meeting.starts_at - datetime.timedelta(hours=2)
-    with _commits():
+    with django_capture_on_commit_callbacks(execute=True):
         assert actions.remind_upcoming_checkins(moment) == 1
     assert actions.remind_upcoming_checkins(moment) == 0
     assert CheckIn.objects.get(pk=world.meeting.pk).reminded
@@ -105,16 +109,3 @@ def test_upcoming_checkins_are_reminded_once_by_inbox_and_email(world: World) ->
         world.org.manager.user.email,
         world.org.employee.user.email,
     }
-
-
-class _commits:
-    """Run on_commit callbacks of the block (the test transaction never commits)."""
-
-    def __enter__(self) -> None:
-        from django.test import TestCase
-
-        self._ctx = TestCase.captureOnCommitCallbacks(execute=True)
-        self._ctx.__enter__()
-
-    def __exit__(self, *exc: object) -> None:
-        self._ctx.__exit__(*exc)
