@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from learnloop.audit import events
@@ -194,6 +194,8 @@ def _intern(
 
 
 _FRESH = object()
+# PostgreSQL deadlock_detected and serialization_failure.
+_RETRYABLE_SQLSTATES = ("40P01", "40001")
 _STATEMENT_COLUMNS = (
     ("statement_id", "uuid"),
     ("stored", "timestamptz"),
@@ -301,10 +303,14 @@ def store_statements(
             with transaction.atomic():
                 _store(prepared, authority, version, client, attachments or {}, stored)
             break
-        except IntegrityError:
-            # Another writer stored one of these ids between our check and our insert:
-            # retry, and the comparison path decides between no-op and 409.
-            if attempt == 2:
+        except (IntegrityError, OperationalError) as exc:
+            # Another writer stored one of these ids between our check and our insert (or,
+            # on PostgreSQL, two batches sharing new statement ids deadlocked): retry, and the
+            # comparison path decides between no-op and 409.
+            retryable = isinstance(exc, IntegrityError) or (
+                getattr(exc.__cause__, "sqlstate", None) in _RETRYABLE_SQLSTATES
+            )
+            if attempt == 2 or not retryable:
                 raise
     return [item.id for item in prepared]
 
@@ -327,7 +333,11 @@ def _store(
     fresh: list[Prepared] = []
     for index, item in enumerate(prepared):
         if item.id in existing:
-            if not same_statement(item.statement, orjson.loads(existing[item.id])):
+            if not same_statement(
+                item.statement,
+                orjson.loads(existing[item.id]),
+                compare_timestamp=item.timestamp_given,
+            ):
                 where = f"[{index}]" if len(prepared) > 1 else "statement"
                 raise Conflict(
                     f"{where}: a different statement with id {item.id} is already stored"

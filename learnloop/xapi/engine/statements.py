@@ -117,6 +117,8 @@ class Prepared:
     direct_agents: set[str] = field(default_factory=set)
     related_agents: set[str] = field(default_factory=set)
     related_activities: set[str] = field(default_factory=set)
+    # Whether the sender set the timestamp (else the LRS sets it to "stored").
+    timestamp_given: bool = False
 
     @property
     def voids(self) -> uuid.UUID | None:
@@ -715,6 +717,7 @@ def prepare(value: object, path: str = "", *, offset_required: bool = False) -> 
         direct_agents=collector.direct_agents,
         related_agents=collector.related_agents,
         related_activities=collector.related_activities,
+        timestamp_given=timestamp is not None,
     )
 
 
@@ -742,7 +745,7 @@ def finalize(
     """Set the properties the LRS owns: stored, authority, version, and a missing timestamp."""
     statement = prepared.statement
     statement["stored"] = formats.format_timestamp(stored)
-    if "timestamp" not in statement:
+    if not prepared.timestamp_given:
         statement["timestamp"] = statement["stored"]
         prepared.timestamp = stored
     statement["authority"] = authority
@@ -776,9 +779,14 @@ def _strip_for_comparison(value: Any, *, top: bool) -> Any:
     return value
 
 
-def same_statement(incoming: dict[str, Any], existing: dict[str, Any]) -> bool:
-    """Statement comparison (Data 2.3.1): ignore what the LRS may assign or re-serialise."""
-    if "timestamp" in incoming:
+def same_statement(
+    incoming: dict[str, Any], existing: dict[str, Any], *, compare_timestamp: bool = True
+) -> bool:
+    """Statement comparison (Data 2.3.1): ignore what the LRS may assign or re-serialise.
+
+    ``compare_timestamp`` False: the incoming timestamp was assigned by the LRS, not sent.
+    """
+    if compare_timestamp and "timestamp" in incoming:
         left = formats.parse_timestamp(incoming["timestamp"])
         right = formats.parse_timestamp(existing.get("timestamp"))
         if left != right:

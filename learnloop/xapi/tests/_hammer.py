@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -10,6 +11,14 @@ import uuid
 from typing import Any
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl", "pt", "sv")
+# Every thread also sends this same statement, so writers race on one statement id.
+SHARED = {
+    "id": "6f1b5a52-4d1c-4c33-9a0e-3f5c2f7f0b11",
+    "actor": {"mbox": "mailto:shared@example.com"},
+    "verb": {"id": "http://example.com/verbs/shared"},
+    "object": {"id": "http://example.com/activities/shared"},
+    "timestamp": "2024-01-01T00:00:00Z",
+}
 
 
 def batch(thread: int, number: int, size: int) -> list[dict[str, Any]]:
@@ -35,6 +44,8 @@ def batch(thread: int, number: int, size: int) -> list[dict[str, Any]]:
                 },
             }
         )
+    if number == 0:
+        out.append(copy.deepcopy(SHARED))
     return out
 
 
@@ -69,7 +80,7 @@ def hammer(threads: int = 6, batches: int = 8, size: int = 40) -> dict[str, Any]
         worker.start()
     for worker in workers:
         worker.join()
-    return {"errors": errors, "expected": threads * batches * size}
+    return {"errors": errors, "expected": threads * batches * size + 1}
 
 
 if __name__ == "__main__":

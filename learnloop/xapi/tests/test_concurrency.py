@@ -23,8 +23,8 @@ def test_concurrent_writers_on_postgresql_cause_no_errors():
     assert result["errors"] == []
     assert Statement.objects.count() == result["expected"]
     assert Agent.objects.filter(ifi__startswith="mbox|mailto:person").count() == 5
-    assert Verb.objects.count() == 3
-    assert Activity.objects.count() == 7
+    assert Verb.objects.count() == 4
+    assert Activity.objects.count() == 8
 
 
 def test_concurrent_writers_on_a_sqlite_file_cause_no_errors(tmp_path: Path):
