@@ -369,7 +369,9 @@ def _close(pulse: Pulse, day: datetime.date, actor: User | None) -> Pulse | None
 
 
 @transaction.atomic
-def close_pulse(pulse: Pulse, *, actor: User, today: datetime.date | None = None) -> Pulse:
+def close_pulse(
+    pulse: Pulse, *, actor: User | None = None, today: datetime.date | None = None
+) -> Pulse:
     pulse = Pulse.objects.select_for_update().get(pk=pulse.pk)
     if pulse.status != Pulse.Status.OPEN:
         raise SurveyError("status", "only an open pulse can be closed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +114,37 @@ class ResponseTable:
     def size(self) -> int:
         return len(self.answers)
 
+    @cached_property
+    def _by_prefix(self) -> dict[str, np.ndarray]:
+        """Response indices under each department path and under each manager, built once so
+        masks cost the size of the group, not of the pulse."""
+        index: dict[str, list[int]] = {}
+        for i, (department, chain) in enumerate(
+            zip(self.department_paths, self.manager_paths, strict=True)
+        ):
+            parts = [p for p in department.strip("/").split("/") if p]
+            for depth in range(1, len(parts) + 1):
+                index.setdefault("d/" + "/".join(parts[:depth]), []).append(i)
+            for manager in {p for p in chain.strip("/").split("/") if p}:
+                index.setdefault(f"t{manager}", []).append(i)
+        return {key: np.array(rows, dtype=np.int64) for key, rows in index.items()}
+
+    def _members(self, key: str) -> np.ndarray:
+        keep = np.zeros(self.size, dtype=bool)
+        rows = self._by_prefix.get(key)
+        if rows is not None:
+            keep[rows] = True
+        return keep
+
     def mask(self, group: GroupFilter) -> np.ndarray:
         keep = np.ones(self.size, dtype=bool)
         if group.department is not None:
-            path = self.department_path_of.get(group.department, "-missing-")
-            keep &= np.array([p.startswith(path) for p in self.department_paths], dtype=bool)
+            path = self.department_path_of.get(group.department, "")
+            keep &= (
+                self._members("d/" + path.strip("/")) if path else np.zeros(self.size, dtype=bool)
+            )
         if group.team is not None:
-            needle = f"/{group.team}/"
-            keep &= np.array([needle in p for p in self.manager_paths], dtype=bool)
+            keep &= self._members(f"t{group.team}")
         if group.location is not None:
             keep &= np.array([loc == group.location for loc in self.locations], dtype=bool)
         if group.tenure is not None:

@@ -267,7 +267,8 @@ def parse(doc: Any) -> Instrument:
             continue
         qkey = check.key(raw, path, question_keys)
         kind = raw.get("type")
-        if kind not in KINDS:
+        known_kind = kind in KINDS
+        if not known_kind:
             check.fail(f"{path}type", f"must be one of {', '.join(KINDS)}")
             kind = "text"
         section = raw.get("section")
@@ -277,13 +278,13 @@ def parse(doc: Any) -> Instrument:
         if dimension is not None:
             if dimension not in dimension_keys:
                 check.fail(f"{path}dimension", f"{dimension!r} is not a declared dimension")
-            elif kind not in SCALED:
+            elif known_kind and kind not in SCALED:
                 check.fail(f"{path}dimension", "only Likert questions can belong to a dimension")
         reverse = check.flag(raw, "reverse", path)
-        if reverse and kind not in SCALED:
+        if reverse and known_kind and kind not in SCALED:
             check.fail(f"{path}reverse", "only Likert questions can be reverse-keyed")
         outcome = check.flag(raw, "outcome", path)
-        if outcome and kind not in (*SCALED, "nps"):
+        if outcome and known_kind and kind not in (*SCALED, "nps"):
             check.fail(f"{path}outcome", "the outcome must be a Likert or 0-10 question")
         options: list[Option] = []
         if kind in ("single", "multiple"):
@@ -326,7 +327,7 @@ def parse(doc: Any) -> Instrument:
         members = [q for q in questions if q.dimension == dimension_.key]
         if not members:
             check.fail(f"dimensions[{i}]", f"no question belongs to {dimension_.key!r}")
-        elif len({q.kind for q in members}) > 1:
+        elif not check.problems and len({q.kind for q in members}) > 1:
             check.fail(f"dimensions[{i}]", "all its questions must use the same scale")
 
     bands: list[Band] = []
