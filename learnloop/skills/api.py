@@ -1,0 +1,563 @@
+"""Skills API: taxonomy, profiles with evidence, text inference with acceptance, role
+profiles and gap analysis. Mounted under /api/v1/ like the other domains."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from learnloop.api.errors import ApiError, ErrorResponse
+from learnloop.people.models import Employee, JobRole, Organization
+from learnloop.permissions import Principal, can, principal_for, require
+from learnloop.skills import actions, queries
+from learnloop.skills.models import RoleProfile, Skill, Source, Suggestion
+
+router = Router(tags=["skills"])
+MAX_TEXT = 60_000
+
+
+class SkillOut(Schema):
+    id: int
+    uri: str
+    label: str
+    alt_labels: list[str]
+    description: str
+    kind: str
+    own: bool
+
+
+class EvidenceOut(Schema):
+    source: str
+    level: int
+    observed_on: datetime.date
+    confidence: float
+    evidence: str
+    evidence_ref: str
+    weight: float
+
+
+class ProfileEntryOut(Schema):
+    skill: SkillOut
+    level: float
+    confidence: float
+    validated: bool
+    evidence: list[EvidenceOut]
+
+
+class ClaimIn(Schema):
+    skill_id: int
+    level: int
+    evidence: str = ""
+
+
+class ClaimOut(Schema):
+    id: int
+    skill_id: int
+    level: int
+    source: str
+    observed_on: datetime.date
+
+
+class TextIn(Schema):
+    text: str
+
+
+class SuggestionOut(Schema):
+    id: int
+    skill: SkillOut
+    sentence: str
+    evidence: str
+    span_start: int | None
+    span_end: int | None
+    score: float
+    status: str
+
+
+class DecisionIn(Schema):
+    accept: bool
+    level: int = 2
+
+
+class TagIn(Schema):
+    text: str
+    top: int = 10
+
+
+class TaggedOut(Schema):
+    skill: SkillOut
+    score: float
+    sentence: str
+    evidence: str
+
+
+class RequirementIO(Schema):
+    skill_id: int
+    target_level: int
+    weight: float = 1.0
+
+
+class RoleIn(Schema):
+    name: str
+    description: str = ""
+    job_role_id: int | None = None
+    requirements: list[RequirementIO] = []
+
+
+class RoleOut(Schema):
+    id: int
+    name: str
+    description: str
+    job_role_id: int | None
+    requirements: list[RequirementIO]
+
+
+class GapRowOut(Schema):
+    skill_id: int
+    label: str
+    target: int
+    weight: float
+    level: float
+    gap: float
+
+
+class GapReportOut(Schema):
+    profile_id: int
+    profile: str
+    readiness: float
+    rows: list[GapRowOut]
+
+
+class PersonGapsOut(Schema):
+    current: GapReportOut | None
+    target: GapReportOut | None
+
+
+class HeatmapOut(Schema):
+    people: list[dict[str, object]]
+    skills: list[dict[str, object]]
+    levels: list[list[float]]
+    targets: list[list[int]]
+
+
+class InventoryRowOut(Schema):
+    skill_id: int
+    label: str
+    holders: int | None
+    proficient: int | None
+
+
+class BenchOut(Schema):
+    profile_id: int
+    profile: str
+    incumbents: int | None
+    ready: int | None
+    people: list[int]
+
+
+class InventoryOut(Schema):
+    headcount: int
+    min_group_size: int
+    skills: list[InventoryRowOut]
+    bench: list[BenchOut]
+
+
+class ImportOut(Schema):
+    profiles: int
+    requirements: int
+
+
+def _organization(principal: Principal) -> Organization:
+    if principal.organization is None:
+        raise ApiError(403, "no_organization", "Your account is not part of an organization.")
+    return principal.organization
+
+
+def _employee(principal: Principal, pk: int) -> Employee:
+    employee = get_object_or_404(Employee.objects.select_related("organization", "user"), pk=pk)
+    if employee.organization_id != _organization(principal).pk:
+        raise Http404("no such person")
+    return employee
+
+
+def _skill_out(skill: Skill) -> SkillOut:
+    return SkillOut(
+        id=skill.pk, uri=skill.uri, label=skill.label, alt_labels=list(skill.alt_labels or []),
+        description=skill.description, kind=skill.kind, own=skill.organization_id is not None,
+    )  # fmt: skip
+
+
+def _skill(organization: Organization, pk: int, field: str = "skill_id") -> Skill:
+    skill = queries.visible_skills(organization).filter(pk=pk).first()
+    if skill is None:
+        raise ApiError(
+            400,
+            "invalid_skill",
+            f"{field}: no such skill",
+            [{"field": field, "message": "no such skill"}],
+        )
+    return skill
+
+
+def _invalid(exc: actions.SkillsError) -> ApiError:
+    return ApiError(400, "invalid_request", str(exc))
+
+
+@router.get(
+    "/skills/taxonomy",
+    response=list[SkillOut],
+    summary="Search the skills catalogue",
+    url_name="skills_taxonomy",
+)
+def taxonomy(request: HttpRequest, q: str = "", limit: int = 50) -> list[SkillOut]:
+    principal = principal_for(request.user)
+    require(principal, "skills.view_taxonomy")
+    found = queries.search_skills(
+        _organization(principal), q.strip(), limit=max(1, min(limit, 200))
+    )
+    return [_skill_out(s) for s in found]
+
+
+@router.get(
+    "/skills/people/{employee_pk}/profile",
+    response={200: list[ProfileEntryOut], 403: ErrorResponse, 404: ErrorResponse},
+    summary="A person's skill profile with the evidence behind each level",
+)
+def profile(request: HttpRequest, employee_pk: int) -> list[ProfileEntryOut]:
+    principal = principal_for(request.user)
+    employee = _employee(principal, employee_pk)
+    require(principal, "skills.view_profile", employee)
+    out = []
+    for entry in queries.profile(employee):
+        claims = {(c.source, c.claimed_by_id): c for c in reversed(entry.claims)}
+        evidence = []
+        for contribution in entry.combined.contributions:
+            claim = claims.get((contribution.claim.source, contribution.claim.claimant))
+            evidence.append(
+                EvidenceOut(
+                    source=contribution.claim.source,
+                    level=contribution.claim.level,
+                    observed_on=contribution.claim.observed_on,
+                    confidence=contribution.claim.confidence,
+                    evidence=claim.evidence if claim else "",
+                    evidence_ref=claim.evidence_ref if claim else "",
+                    weight=round(contribution.weight, 4),
+                )
+            )
+        out.append(
+            ProfileEntryOut(
+                skill=_skill_out(entry.skill),
+                level=entry.combined.level,
+                confidence=entry.combined.confidence,
+                validated=entry.combined.validated,
+                evidence=evidence,
+            )
+        )
+    return out
+
+
+@router.post(
+    "/skills/people/{employee_pk}/claims",
+    response={201: ClaimOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+    summary="A self-assessment (for yourself) or a validation (for your report)",
+)
+def add_claim(request: HttpRequest, employee_pk: int, payload: ClaimIn) -> Status[ClaimOut]:
+    principal = principal_for(request.user)
+    employee = _employee(principal, employee_pk)
+    if can(principal, "skills.claim", employee):
+        source = Source.SELF
+    else:
+        require(principal, "skills.validate", employee)
+        source = Source.MANAGER
+    skill = _skill(employee.organization, payload.skill_id)
+    try:
+        claim = actions.add_claim(
+            employee, skill, payload.level, source, actor=principal.user, evidence=payload.evidence
+        )
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return Status(
+        201,
+        ClaimOut(
+            id=claim.pk,
+            skill_id=skill.pk,
+            level=claim.level,
+            source=claim.source,
+            observed_on=claim.observed_on,
+        ),
+    )
+
+
+@router.post(
+    "/skills/people/{employee_pk}/endorsements",
+    response={201: ClaimOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+    summary="Endorse a colleague's skill",
+)
+def endorse(request: HttpRequest, employee_pk: int, payload: ClaimIn) -> Status[ClaimOut]:
+    principal = principal_for(request.user)
+    employee = _employee(principal, employee_pk)
+    require(principal, "skills.endorse", employee)
+    skill = _skill(employee.organization, payload.skill_id)
+    try:
+        claim = actions.add_claim(
+            employee,
+            skill,
+            payload.level,
+            Source.PEER,
+            actor=principal.user,
+            evidence=payload.evidence,
+        )
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return Status(
+        201,
+        ClaimOut(
+            id=claim.pk,
+            skill_id=skill.pk,
+            level=claim.level,
+            source=claim.source,
+            observed_on=claim.observed_on,
+        ),
+    )
+
+
+def _suggestion_out(s: Suggestion) -> SuggestionOut:
+    return SuggestionOut(
+        id=s.pk, skill=_skill_out(s.skill), sentence=s.sentence, evidence=s.evidence,
+        span_start=s.span_start, span_end=s.span_end, score=s.score, status=s.status,
+    )  # fmt: skip
+
+
+def _me(principal: Principal) -> Employee:
+    if principal.employee is None:
+        raise ApiError(403, "no_employee", "Your account has no employee record.")
+    return principal.employee
+
+
+@router.get(
+    "/skills/suggestions", response=list[SuggestionOut], summary="Your pending skill suggestions"
+)
+def suggestions(request: HttpRequest) -> list[SuggestionOut]:
+    principal = principal_for(request.user)
+    employee = _me(principal)
+    require(principal, "skills.claim", employee)
+    pending = Suggestion.objects.filter(
+        employee=employee, status=Suggestion.Status.PENDING
+    ).select_related("skill")
+    return [_suggestion_out(s) for s in pending]
+
+
+@router.post(
+    "/skills/suggestions",
+    response={201: list[SuggestionOut], 400: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse},
+    summary="Suggest skills from your text (a CV, a write-up); nothing is added until you accept",
+)
+def suggest(request: HttpRequest, payload: TextIn) -> Status[list[SuggestionOut]]:
+    principal = principal_for(request.user)
+    employee = _me(principal)
+    require(principal, "skills.claim", employee)
+    if not payload.text.strip():
+        raise ApiError(
+            400, "invalid_request", "text: empty", [{"field": "text", "message": "empty"}]
+        )
+    try:
+        created = actions.suggest_from_text(
+            employee, payload.text[:MAX_TEXT], actor=principal.user, source_name="API"
+        )
+    except (LookupError, FileNotFoundError) as exc:
+        raise ApiError(503, "taxonomy_unavailable", str(exc).strip("'\"")) from None
+    saved = Suggestion.objects.filter(pk__in=[s.pk for s in created]).select_related("skill")
+    return Status(201, [_suggestion_out(s) for s in saved])
+
+
+@router.post(
+    "/skills/suggestions/{suggestion_pk}/decision",
+    response={200: SuggestionOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+    summary="Accept (with a level) or reject a suggestion",
+)
+def decide(request: HttpRequest, suggestion_pk: int, payload: DecisionIn) -> SuggestionOut:
+    principal = principal_for(request.user)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("employee", "skill"), pk=suggestion_pk
+    )
+    require(principal, "skills.claim", suggestion.employee)
+    try:
+        actions.decide_suggestion(
+            suggestion, payload.accept, actor=principal.user, level=payload.level
+        )
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return _suggestion_out(suggestion)
+
+
+@router.post(
+    "/skills/tag",
+    response={200: list[TaggedOut], 403: ErrorResponse, 503: ErrorResponse},
+    summary="Skills a text (a course or job description) covers; writes nothing",
+)
+def tag(request: HttpRequest, payload: TagIn) -> list[TaggedOut]:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.curate", organization)
+    try:
+        found = queries.infer_skills(organization, payload.text[:MAX_TEXT])
+    except (LookupError, FileNotFoundError) as exc:
+        raise ApiError(503, "taxonomy_unavailable", str(exc).strip("'\"")) from None
+    return [
+        TaggedOut(
+            skill=_skill_out(item.skill),
+            score=item.score,
+            sentence=item.sentence,
+            evidence=item.sentence[item.span[0] : item.span[1]] if item.span else item.sentence,
+        )
+        for item in found[: max(1, min(payload.top, 50))]
+    ]
+
+
+def _role_out(profile: RoleProfile) -> RoleOut:
+    return RoleOut(
+        id=profile.pk, name=profile.name, description=profile.description, job_role_id=profile.job_role_id,
+        requirements=[
+            RequirementIO(skill_id=r.skill_id, target_level=r.target_level, weight=r.weight)
+            for r in profile.requirements.all()
+        ],
+    )  # fmt: skip
+
+
+@router.get("/skills/roles", response=list[RoleOut], summary="Role profiles")
+def roles(request: HttpRequest) -> list[RoleOut]:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.view_roles", organization)
+    profiles = RoleProfile.objects.filter(organization=organization).prefetch_related(
+        "requirements"
+    )
+    return [_role_out(p) for p in profiles]
+
+
+@router.put(
+    "/skills/roles",
+    response={200: RoleOut, 400: ErrorResponse, 403: ErrorResponse},
+    summary="Create or replace a role profile (by name) with its requirements",
+)
+def save_role(request: HttpRequest, payload: RoleIn) -> RoleOut:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.curate", organization)
+    job_role = None
+    if payload.job_role_id is not None:
+        job_role = JobRole.objects.filter(organization=organization, pk=payload.job_role_id).first()
+        if job_role is None:
+            raise ApiError(400, "invalid_request", "job_role_id: no such job role")
+    requirements = [
+        (_skill(organization, r.skill_id, f"requirements.{i}.skill_id"), r.target_level, r.weight)
+        for i, r in enumerate(payload.requirements)
+    ]
+    try:
+        profile = actions.save_role_profile(
+            organization, payload.name, requirements, actor=principal.user,
+            description=payload.description, job_role=job_role,
+        )  # fmt: skip
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return _role_out(profile)
+
+
+@router.post(
+    "/skills/roles/import",
+    response={200: ImportOut, 400: ErrorResponse, 403: ErrorResponse},
+    summary="Import role profiles from CSV (role_profile, skill, target_level, weight); all rows or none",
+)
+def import_roles(request: HttpRequest, file: File[UploadedFile]) -> ImportOut:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.curate", organization)
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_file", "file: the CSV must be UTF-8 encoded text") from None
+    try:
+        outcome = actions.import_role_profiles(organization, text, actor=principal.user)
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return ImportOut(profiles=outcome.profiles, requirements=outcome.requirements)
+
+
+def _report(report: queries.GapReport | None) -> GapReportOut | None:
+    if report is None:
+        return None
+    return GapReportOut(
+        profile_id=report.profile.pk, profile=report.profile.name, readiness=round(report.readiness, 4),
+        rows=[GapRowOut(skill_id=r.skill.pk, label=r.skill.label, target=r.target, weight=r.weight,
+                        level=r.level, gap=r.gap) for r in report.rows],
+    )  # fmt: skip
+
+
+@router.get(
+    "/skills/people/{employee_pk}/gaps",
+    response={200: PersonGapsOut, 403: ErrorResponse, 404: ErrorResponse},
+    summary="A person against their current role and their target role",
+)
+def person_gaps(request: HttpRequest, employee_pk: int) -> PersonGapsOut:
+    principal = principal_for(request.user)
+    employee = _employee(principal, employee_pk)
+    require(principal, "skills.view_profile", employee)
+    current, goal = queries.role_of(employee), queries.goal_of(employee)
+    return PersonGapsOut(
+        current=_report(queries.person_gap(employee, current) if current else None),
+        target=_report(queries.person_gap(employee, goal) if goal else None),
+    )
+
+
+class TeamFilter(Schema):
+    department: int | None = None
+
+
+@router.get(
+    "/skills/gaps/team",
+    response={200: HeatmapOut, 403: ErrorResponse},
+    summary="Skills x people heatmap for your reports (HR: any department)",
+)
+def team(request: HttpRequest, filters: Query[TeamFilter]) -> HeatmapOut:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.view_team_gaps", organization)
+    hr = can(principal, "skills.view_inventory_people", organization)
+    people = queries.team_people(principal.employee, organization, filters.department, hr)
+    heatmap = queries.team_heatmap(people)
+    return HeatmapOut(
+        people=[
+            {"id": p.pk, "name": p.name, "role": p.job_role.title if p.job_role else None}
+            for p in heatmap.people
+        ],
+        skills=[
+            {"id": s.pk, "label": s.label, "coverage": c, "depth": d}
+            for s, c, d in heatmap.columns()
+        ],
+        levels=heatmap.levels.round(2).tolist(),
+        targets=heatmap.targets.astype(int).tolist(),
+    )
+
+
+@router.get(
+    "/skills/gaps/inventory",
+    response={200: InventoryOut, 403: ErrorResponse},
+    summary="Company skills inventory and bench strength (aggregates; HR also sees who)",
+)
+def inventory(request: HttpRequest) -> InventoryOut:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    require(principal, "skills.view_inventory", organization)
+    result = queries.inventory(
+        organization, with_people=can(principal, "skills.view_inventory_people", organization)
+    )
+    return InventoryOut(
+        headcount=result.headcount, min_group_size=result.min_group_size,
+        skills=[InventoryRowOut(skill_id=r.skill_id, label=r.label, holders=r.holders, proficient=r.proficient)
+                for r in result.skills],
+        bench=[BenchOut(profile_id=b.profile.pk, profile=b.profile.name, incumbents=b.incumbents, ready=b.ready,
+                        people=[p.pk for p in b.people]) for b in result.bench],
+    )  # fmt: skip
