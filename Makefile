@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 PY := $(BIN)/python
 LEARNLOOP := $(BIN)/learnloop
 # Django 6.1 needs Python 3.12+: take the first such interpreter on this machine.
-PYTHON ?= $(shell for p in python3.12 python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV) python3; do \
+PYTHON ?= $(shell for p in python3.12 python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 CHROMIUM := /usr/bin/chromium
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/learnloop_test
