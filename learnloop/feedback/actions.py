@@ -41,6 +41,7 @@ from learnloop.feedback.models import (
     Visibility,
 )
 from learnloop.people.models import Department, Employee, Organization, active_employees
+from learnloop.skills.models import Skill
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ def _text(field: str, value: str, *, limit: int | None = None, required: bool = 
     return value
 
 
-def _skills(field: str, raw: str | list[str] | None) -> list[str]:
+def _skills(field: str, organization: Organization, raw: str | list[str] | None) -> list[Skill]:
     try:
-        return skill_link.clean_names(raw)
+        return skill_link.resolve(organization, raw)
     except skill_link.SkillNameError as exc:
         raise InvalidInput(field, str(exc)) from None
 
@@ -152,6 +153,8 @@ def give_feedback(
         if request.requester_id != recipient.pk:
             raise InvalidInput("recipient", "answers go to the person who asked")
         invite = _open_invite(request, giver)
+    skills = _skills("skills", giver.organization, skill_names)
+    if request is not None:
         invite.answered = True
         invite.save(update_fields=["answered"])
     feedback = Feedback.objects.create(
@@ -162,11 +165,11 @@ def give_feedback(
         body=_text("body", body, limit=5000),
         visibility=visibility,
         upward=giver.manager_id == recipient.pk,
-        skill_names=_skills("skills", skill_names),
         objective=objective,
         project=_text("project", project, limit=200, required=False),
         request=request,
     )
+    feedback.skills.set(skills)
     events.record(
         "feedback.given",
         actor=giver.user,
@@ -184,15 +187,19 @@ def accept_skills(feedback: Feedback, *, by: Employee) -> Feedback:
         raise InvalidInput("feedback", "only the recipient can accept its skills")
     if feedback.skills_accepted_at is not None:
         raise InvalidInput("feedback", "its skills were accepted already")
-    if not feedback.skill_names:
+    if not feedback.skills.exists():
         raise InvalidInput("feedback", "names no skills")
     feedback.skills_accepted_at = timezone.now()
     feedback.save(update_fields=["skills_accepted_at"])
+    try:
+        claims = skill_link.add_feedback_evidence(feedback)
+    except skill_link.SkillNameError as exc:
+        raise InvalidInput("skills", str(exc)) from None
     events.record(
         "feedback.skills_accepted",
         actor=by.user,
         target=feedback,
-        data=skill_link.evidence_for_accepted_feedback(feedback.skill_names, feedback.pk),
+        data={"skills": [c.skill.label for c in claims], "claims": [c.pk for c in claims]},
     )
     return feedback
 
@@ -630,7 +637,7 @@ def create_objective(
         raise InvalidInput("period", "belongs to another organization")
     if private and level != Objective.Level.INDIVIDUAL:
         raise InvalidInput("private", "only individual objectives can be private")
-    skills = _skills("skills", skill_names)
+    skills = _skills("skills", owner.organization, skill_names)
     if learning_goal and not skills:
         raise InvalidInput("skills", "a learning goal names the skills it grows")
     _check_parent(None, parent, period)
@@ -644,9 +651,9 @@ def create_objective(
         department=department or (owner.department if level in ("department", "team") else None),
         parent=parent,
         learning_goal=learning_goal,
-        skill_names=skills,
         private=private,
     )
+    objective.skills.set(skills)
     events.record(
         "okr.objective_created",
         actor=(by or owner).user,
@@ -822,11 +829,9 @@ def write_summary(review: AfterActionReview, by: Employee, **sections: str) -> A
 def add_lesson(
     review: AfterActionReview, by: Employee, *, text: str, skill_names: str | list[str] | None
 ) -> Lesson:
-    lesson = Lesson.objects.create(
-        review=review,
-        text=_text("text", text, limit=2000),
-        skill_names=_skills("skills", skill_names),
-    )
+    skills = _skills("skills", review.organization, skill_names)
+    lesson = Lesson.objects.create(review=review, text=_text("text", text, limit=2000))
+    lesson.skills.set(skills)
     events.record("aar.lesson_added", actor=by.user, target=review)
     return lesson
 

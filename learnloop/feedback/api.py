@@ -103,7 +103,7 @@ def _feedback(f: Feedback) -> FeedbackOut:
         body=f.body,
         visibility=f.visibility,
         upward=f.upward,
-        skills=f.skill_names,
+        skills=f.skill_labels,
         objective_id=f.objective_id,
         project=f.project,
         request_id=f.request_id,
@@ -605,7 +605,7 @@ def _objective_out(node: queries.TreeNode) -> ObjectiveOut:
         owner=_person(o.owner),
         parent_id=o.parent_id,
         learning_goal=o.learning_goal,
-        skills=o.skill_names,
+        skills=o.skill_labels,
         private=o.private,
         progress=node.percent,
         key_results=[
@@ -787,7 +787,7 @@ def _review_out(review: AfterActionReview, full: bool = False) -> ReviewOut:
         out.lessons = [
             LessonOut(
                 text=lesson.text,
-                skills=lesson.skill_names,
+                skills=lesson.skill_labels,
                 review_id=review.pk,
                 review_title=review.title,
             )
@@ -870,7 +870,7 @@ def lesson_search(request: HttpRequest, q: str = "", skill: str = "") -> list[Le
     return [
         LessonOut(
             text=lesson.text,
-            skills=lesson.skill_names,
+            skills=lesson.skill_labels,
             review_id=lesson.review_id,
             review_title=lesson.review.title,
         )

@@ -57,7 +57,7 @@ class Feedback(models.Model):
     )
     # True when the recipient was the giver's manager when it was given.
     upward = models.BooleanField(default=False)
-    skill_names = models.JSONField(default=list, blank=True)
+    skills = models.ManyToManyField("skills.Skill", blank=True, related_name="+")
     objective = models.ForeignKey(
         "Objective", null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
@@ -84,6 +84,10 @@ class Feedback(models.Model):
     # Audit labels come from __str__, and HR reads the trail: no names or words here.
     def __str__(self) -> str:
         return f"feedback #{self.pk}"
+
+    @property
+    def skill_labels(self) -> list[str]:
+        return [skill.label for skill in self.skills.all()]
 
 
 class FeedbackRequest(models.Model):
@@ -316,7 +320,7 @@ class Objective(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     learning_goal = models.BooleanField(default=False)
-    skill_names = models.JSONField(default=list, blank=True)
+    skills = models.ManyToManyField("skills.Skill", blank=True, related_name="+")
     # Private individual goals are seen by the owner and the managers above them only.
     private = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
@@ -326,6 +330,10 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"private objective #{self.pk}" if self.private else self.title
+
+    @property
+    def skill_labels(self) -> list[str]:
+        return [skill.label for skill in self.skills.all()]
 
 
 class KeyResult(models.Model):
@@ -433,13 +441,17 @@ class Contribution(models.Model):
 class Lesson(models.Model):
     review = models.ForeignKey(AfterActionReview, on_delete=models.CASCADE, related_name="lessons")
     text = models.TextField()
-    skill_names = models.JSONField(default=list, blank=True)
+    skills = models.ManyToManyField("skills.Skill", blank=True, related_name="+")
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def skill_labels(self) -> list[str]:
+        return [skill.label for skill in self.skills.all()]
 
 
 # Review cycles -------------------------------------------------------------------------------

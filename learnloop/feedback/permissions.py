@@ -65,7 +65,7 @@ def view_feedback(principal: Principal, feedback: Feedback) -> bool:
 
 @rule("feedback.accept_skills")
 def accept_skills(principal: Principal, feedback: Feedback) -> bool:
-    return _is(principal, feedback.recipient_id) and bool(feedback.skill_names)
+    return _is(principal, feedback.recipient_id) and feedback.skills.exists()
 
 
 @rule("feedback.give_to")

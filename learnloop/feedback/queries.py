@@ -43,11 +43,19 @@ def visible_feedback(viewer: Employee) -> QuerySet[Feedback]:
 
 
 def received(viewer: Employee) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(recipient=viewer).select_related("giver__user", "objective")
+    return (
+        Feedback.objects.filter(recipient=viewer)
+        .select_related("giver__user", "objective")
+        .prefetch_related("skills")
+    )
 
 
 def given(viewer: Employee) -> QuerySet[Feedback]:
-    return Feedback.objects.filter(giver=viewer).select_related("recipient__user", "objective")
+    return (
+        Feedback.objects.filter(giver=viewer)
+        .select_related("recipient__user", "objective")
+        .prefetch_related("skills")
+    )
 
 
 def team_feedback(manager: Employee) -> QuerySet[Feedback]:
@@ -159,7 +167,7 @@ def visible_objectives(viewer: Employee, period: Period) -> QuerySet[Objective]:
             | Q(owner__manager_path__startswith=viewer.chain_prefix)
         )
         .select_related("owner__user", "department")
-        .prefetch_related("key_results")
+        .prefetch_related("key_results", "skills")
     )
 
 
@@ -222,14 +230,15 @@ def visible_reviews(viewer: Employee) -> QuerySet[AfterActionReview]:
 
 def search_lessons(organization: Organization, text: str = "", skill: str = "") -> QuerySet[Lesson]:
     """Lessons of published reviews, organization-wide."""
-    lessons = Lesson.objects.filter(
-        review__organization=organization, review__published_at__isnull=False
-    ).select_related("review")
+    lessons = (
+        Lesson.objects.filter(review__organization=organization, review__published_at__isnull=False)
+        .select_related("review")
+        .prefetch_related("skills")
+    )
     for word in text.split()[:8]:
         lessons = lessons.filter(Q(text__icontains=word) | Q(review__title__icontains=word))
     if skill.strip():
-        # JSON containment is not portable to SQLite; names are short lists, so filter in text.
-        lessons = lessons.filter(skill_names__icontains=skill.strip())
+        lessons = lessons.filter(skills__label__icontains=skill.strip()).distinct()
     return lessons.order_by("-review__happened_on", "id")
 
 
@@ -280,7 +289,7 @@ def conversation_record(conversation: ReviewConversation, viewer: Employee) -> C
         )
         .prefetch_related("key_results")
     )
-    accepted = sorted({name for f in feedback if f.skills_accepted_at for name in f.skill_names})
+    accepted = sorted({label for f in feedback if f.skills_accepted_at for label in f.skill_labels})
     return ConversationRecord(
         feedback=feedback,
         objectives=[g for g in goals if not g.learning_goal],

@@ -27,6 +27,7 @@ from learnloop.feedback.models import (
     Objective,
     ReviewConversation,
 )
+from learnloop.skills.models import Skill
 
 ROLES = ("anonymous", "employee", "peer", "manager", "ceo", "hr", "ld", "executive", "outsider")
 
@@ -77,8 +78,13 @@ def client(org: Org, role: str) -> Client:
     return c
 
 
+SKILLS = ("Facilitation", "SQL", "Planning", "Incident response", "Rust")
+
+
 @pytest.fixture
 def world(org: Org) -> World:
+    for label in SKILLS:
+        Skill.objects.create(organization=org.organization, label=label)
     e, p, m = org.employee, org.peer, org.manager
     private = actions.give_feedback(
         p, e, kind="constructive", body=SECRETS["private_feedback"], visibility="private"

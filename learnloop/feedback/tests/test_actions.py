@@ -9,6 +9,7 @@ from learnloop.audit.models import AuditEvent
 from learnloop.feedback import actions, queries
 from learnloop.feedback.models import FeedbackInvite, FeedbackPolicy, KeyResultUpdate, Notification
 from learnloop.feedback.tests.conftest import World, client
+from learnloop.skills.models import EmployeeSkill, SkillClaim
 
 
 def test_feedback_to_ones_manager_is_marked_upward(org) -> None:
@@ -42,15 +43,27 @@ def test_an_organization_can_forbid_public_praise(org) -> None:
         actions.give_feedback(org.peer, org.employee, kind="praise", body="x", visibility="public")
 
 
-def test_accepting_skills_records_evidence_once(world: World) -> None:
+def test_accepting_skills_adds_claims_through_the_skills_app_once(world: World) -> None:
     actions.accept_skills(world.manager_feedback, by=world.org.employee)
+    claims = SkillClaim.objects.filter(employee=world.org.employee).select_related("skill")
+    assert sorted((c.skill.label, c.source, c.level) for c in claims) == [
+        ("Facilitation", "peer", 2),
+        ("SQL", "peer", 2),
+    ]
+    assert {c.evidence_ref for c in claims} == {f"feedback:{world.manager_feedback.pk}"}
+    assert all("MANAGER-SHARED" not in c.evidence for c in claims)
     event = AuditEvent.objects.get(action="feedback.skills_accepted")
-    assert event.data == {
-        "skills": ["Facilitation", "SQL"],
-        "evidence": f"feedback:{world.manager_feedback.pk}",
-    }
+    assert event.data["skills"] == ["Facilitation", "SQL"]
+    assert EmployeeSkill.objects.filter(employee=world.org.employee).count() == 2
     with pytest.raises(actions.InvalidInput, match="already"):
         actions.accept_skills(world.manager_feedback, by=world.org.employee)
+
+
+def test_unknown_skills_are_named_in_the_error(org) -> None:
+    with pytest.raises(actions.InvalidInput, match="not in the skills catalog: Juggling"):
+        actions.give_feedback(
+            org.peer, org.employee, kind="praise", body="x", skill_names="Juggling"
+        )
 
 
 def test_answering_a_named_request_marks_the_invite(world: World) -> None:

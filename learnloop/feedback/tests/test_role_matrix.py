@@ -400,7 +400,7 @@ MATRIX = (
         "api:okr_create",
         "post",
         lambda w: f"{A}/okrs",
-        api(201),
+        api(201, outsider=400),  # "Rust" is the first organization's own skill
         data=lambda w: {"title": "Learn Rust", "learning_goal": True, "skills": ["Rust"]},
     ),
     Row(
