@@ -300,7 +300,7 @@ def store_statements(
     """
     for attempt in range(3):
         try:
-            with transaction.atomic():
+            with sql.sqlite_writer_turn(), transaction.atomic():
                 _store(prepared, authority, version, client, attachments or {}, stored)
             break
         except (IntegrityError, OperationalError) as exc:

@@ -7,15 +7,47 @@ one array parameter per column (``unnest``, ``= ANY``), SQLite multi-row VALUES.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 _SQLITE_ROWS = 500
+_thread_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def sqlite_writer_turn() -> Iterator[None]:
+    """On a SQLite file, queue LRS writers on an OS file lock before BEGIN IMMEDIATE.
+
+    SQLite's busy handler polls with sleeps of up to 100 ms, so writers that find the database
+    locked wait far longer than the lock is held; a blocking flock wakes the next writer as
+    soon as the previous one is done. Outside SQLite files (or inside an open transaction,
+    which already holds the write lock) this does nothing.
+    """
+    name = str(connection.settings_dict.get("NAME") or "")
+    if (
+        connection.vendor != "sqlite"
+        or connection.in_atomic_block
+        or not name
+        or name.startswith(":memory:")
+        or "mode=memory" in name
+    ):
+        yield
+        return
+    with _thread_lock, Path(f"{name}.xapi-lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def is_postgresql() -> bool:
