@@ -263,7 +263,7 @@ def check_attachments(
                 if len(prepared) > 1
                 else (f"attachments[{position}]")
             )
-            sha2 = attachment["sha2"]
+            sha2 = attachment["sha2"].lower()
             if parts is None or sha2 not in parts:
                 if "fileUrl" not in attachment:
                     raise ValidationError(

@@ -264,7 +264,7 @@ def _read_statement_payload(call: Call) -> tuple[Any, dict[str, actions.Attachme
                     "the content does not match its X-Experience-API-Hash",
                 )
             assert attachments is not None
-            attachments[declared] = actions.AttachmentData(
+            attachments[declared.lower()] = actions.AttachmentData(
                 part.headers.get("content-type", "application/octet-stream"), part.body
             )
     elif kind == "application/json":

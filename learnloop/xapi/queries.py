@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from learnloop.xapi.actions import DocumentScope
 from learnloop.xapi.models import (
@@ -97,18 +97,21 @@ def _matching(f: StatementFilter) -> Q | None:
 def _referencing(condition: Q) -> list[int]:
     """Statements that target (by StatementRef, recursively) a statement matching ``condition``.
 
-    Starts from the few statements that hold a StatementRef (a partial index) and checks each
-    target, so the cost follows the number of references, not the size of the store.
+    Most stores hold few StatementRefs (a partial index answers whether there are any); the
+    database plans each level as a semi-join in whichever direction is cheaper.
     """
+    if not Statement.objects.filter(object_statement__isnull=False).exists():
+        return []
     found: list[int] = []
     targets: QuerySet[Statement] = Statement.objects.filter(condition)
     for _ in range(_MAX_REFERENCE_DEPTH):
-        level = list(
-            Statement.objects.filter(object_statement__isnull=False)
-            .filter(Exists(targets.filter(statement_id=OuterRef("object_statement"))))
-            .values_list("pk", flat=True)
-        )
-        level = [pk for pk in level if pk not in found]
+        level = [
+            pk
+            for pk in Statement.objects.filter(
+                object_statement__in=targets.values("statement_id")
+            ).values_list("pk", flat=True)
+            if pk not in found
+        ]
         if not level:
             break
         found += level
@@ -157,8 +160,9 @@ def attachment_contents(statements: Iterable[dict[str, Any]]) -> list[tuple[str,
     for statement in statements:
         sub = statement.get("object") or {}
         for attachment in [*(statement.get("attachments") or []), *(sub.get("attachments") or [])]:
-            if attachment["sha2"] not in wanted:
-                wanted.append(attachment["sha2"])
+            # Each part once, whatever the case of the hex digits in the statements.
+            if attachment["sha2"].lower() not in wanted:
+                wanted.append(attachment["sha2"].lower())
     if not wanted:
         return []
     found = {row.sha2: row for row in AttachmentContent.objects.filter(sha2__in=wanted)}
