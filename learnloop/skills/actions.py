@@ -269,6 +269,10 @@ def save_role_profile(
             raise SkillsError(f"{skill.label}: weight must be above 0")
     if job_role is not None and job_role.organization_id != organization.pk:
         raise SkillsError("job_role: not a role of this organization")
+    if job_role is not None:
+        holder = RoleProfile.objects.filter(job_role=job_role).exclude(name=name).first()
+        if holder is not None:
+            raise SkillsError(f"job_role: {job_role.title} already has the profile {holder.name!r}")
     profile, created = RoleProfile.objects.update_or_create(
         organization=organization,
         name=name,

@@ -28,7 +28,7 @@ from learnloop.skills.engine.assets import (  # noqa: E402
     load_models,
     taxonomy_corpus,
 )
-from learnloop.skills.engine.ranker import EXTRACT_AT, MODES, SkillIndex  # noqa: E402
+from learnloop.skills.engine.ranker import EXTRACT_AT, MODES, SUGGEST_AT, SkillIndex  # noqa: E402
 from learnloop.skills.engine.taxonomy import load_pypi_esco  # noqa: E402
 
 
@@ -47,8 +47,10 @@ def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def precision_recall(a: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    chosen = 1 / (1 + np.exp(-(a * x + b))) >= EXTRACT_AT
+def precision_recall(
+    a: float, b: float, x: np.ndarray, y: np.ndarray, at: float
+) -> tuple[float, float]:
+    chosen = 1 / (1 + np.exp(-(a * x + b))) >= at
     hits = float((chosen & (y == 1)).sum())
     return hits / max(chosen.sum(), 1), hits / max((y == 1).sum(), 1)
 
@@ -80,11 +82,12 @@ def main() -> None:
         print(f"{mode}: CALIBRATION = ({both[0]:.2f}, {both[1]:.2f})")
         for train, test in (("tech", "house"), ("house", "tech")):
             a, b = fit(*data[train])
-            p, r = precision_recall(a, b, *data[test])
-            print(
-                f"  fitted on {train}: ({a:.2f}, {b:.2f}); on {test} at P>={EXTRACT_AT}: "
-                f"precision {100 * p:.0f}%, recall {100 * r:.0f}% of top-20 relevant"
-            )
+            for at in (EXTRACT_AT, SUGGEST_AT):
+                p, r = precision_recall(a, b, *data[test], at)
+                print(
+                    f"  fitted on {train}: ({a:.2f}, {b:.2f}); on {test} at P>={at}: "
+                    f"precision {100 * p:.0f}%, recall {100 * r:.0f}% of top-20 relevant"
+                )
 
 
 if __name__ == "__main__":
