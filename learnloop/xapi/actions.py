@@ -324,10 +324,11 @@ def _store(
     stored: dt.datetime | None,
 ) -> None:
     ids = [item.id for item in prepared]
+    values = sql.Values()
     existing: dict[uuid.UUID, str] = {}
     with connection.cursor() as cursor:
         select = "SELECT statement_id, data FROM xapi_statement"
-        ids_db = [sql.db_uuid(i) for i in ids]
+        ids_db = [values.uuid(i) for i in ids]
         for found, data in sql.select_in(cursor, select, "statement_id", ids_db, "uuid"):
             existing[found if isinstance(found, uuid.UUID) else uuid.UUID(found)] = data
     fresh: list[Prepared] = []
@@ -389,7 +390,7 @@ def _store(
         )
 
     now = stored or timezone.now()
-    stored_db = sql.db_datetime(now)
+    stored_db = values.datetime(now)
     authority_id = agent_ids[authority_key][0]
     client_id = client.pk if client is not None else None
     rows: list[list[Any]] = []
@@ -401,16 +402,16 @@ def _store(
         )
         rows.append(
             [
-                sql.db_uuid(item.id),
+                values.uuid(item.id),
                 stored_db,
-                sql.db_datetime(item.timestamp),
+                values.datetime(item.timestamp),
                 agent_ids[item.actor_key][0] if item.actor_key else None,
                 verb_ids[item.verb_id][0],
                 activity_ids[item.object_activity][0] if item.object_activity else None,
                 agent_ids[item.object_agent_key][0] if item.object_agent_key else None,
-                sql.db_uuid(item.object_ref),
+                values.uuid(item.object_ref),
                 authority_id,
-                sql.db_uuid(item.registration),
+                values.uuid(item.registration),
                 False,
                 client_id,
                 bool(statement.get("attachments") or sub_attachments),
@@ -464,7 +465,7 @@ def _store(
                 cursor,
                 "SELECT object_statement, verb_id FROM xapi_statement",
                 "object_statement",
-                [sql.db_uuid(item.id) for item in fresh if item.verb_id != VOIDED],
+                [values.uuid(item.id) for item in fresh if item.verb_id != VOIDED],
                 "uuid",
             )
             if verb == voided_verb

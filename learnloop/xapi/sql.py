@@ -54,15 +54,23 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def db_uuid(value: uuid.UUID | None) -> Any:
-    """A UUID as the UUIDField stores it (native on PostgreSQL, 32 hex digits on SQLite)."""
-    if value is None or connection.features.has_native_uuid_field:
-        return value
-    return value.hex
+class Values:
+    """Python values as the columns store them, decided once per batch (not per value)."""
 
+    def __init__(self) -> None:
+        self.native = is_postgresql()
 
-def db_datetime(value: dt.datetime) -> Any:
-    return value if is_postgresql() else connection.ops.adapt_datetimefield_value(value)
+    def uuid(self, value: uuid.UUID | None) -> Any:
+        """Native on PostgreSQL; 32 hex digits on SQLite, as Django's UUIDField stores it."""
+        if value is None or self.native:
+            return value
+        return value.hex
+
+    def datetime(self, value: dt.datetime) -> Any:
+        """Aware on PostgreSQL; naive UTC text on SQLite, as Django's DateTimeField stores it."""
+        if self.native:
+            return value
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def where_in(column: str, values: Sequence[Any], pg_type: str) -> tuple[str, list[Any]]:

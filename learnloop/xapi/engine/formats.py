@@ -126,10 +126,9 @@ def has_offset(value: str) -> bool:
 
 def format_timestamp(moment: dt.datetime) -> str:
     """RFC 3339 in UTC with milliseconds, or microseconds when they carry information."""
-    moment = moment.astimezone(dt.UTC)
-    if moment.microsecond % 1000:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    precision = "microseconds" if naive.microsecond % 1000 else "milliseconds"
+    return naive.isoformat(timespec=precision) + "Z"
 
 
 def duration_key(value: str) -> str:
