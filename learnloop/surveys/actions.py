@@ -434,6 +434,13 @@ def send_reminders(today: datetime.date | None = None) -> int:
     return sent
 
 
+def team_path(employee: Employee) -> str:
+    """The chain a response is filed under. A manager's own answers count in their team, so a
+    team lines up with the department it usually is; their path ends in their own id, which
+    is exactly the path of each of their direct reports, so it singles no one out."""
+    return employee.chain_prefix if employee.has_active_reports() else employee.manager_path
+
+
 @transaction.atomic
 def submit_response(
     pulse: Pulse,
@@ -461,7 +468,7 @@ def submit_response(
     Response.objects.create(
         pulse=pulse,
         department_path=employee.department.path if employee.department else "",
-        manager_path=employee.manager_path,
+        manager_path=team_path(employee),
         location_id=employee.location_id,
         tenure=queries.tenure_band(employee.hire_date, day),
         language=language if language in definition.languages else definition.languages[0],

@@ -79,7 +79,8 @@ class Pulse(models.Model):
         HALF_YEARLY = "half_yearly", "Every six months"
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="pulses")
-    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="pulses")
+    # RESTRICT: an instrument in use cannot be deleted, except with its whole organization.
+    instrument = models.ForeignKey(Instrument, on_delete=models.RESTRICT, related_name="pulses")
     title = models.CharField(max_length=200)
     # The instrument as it was when the pulse was created: later edits do not move answers.
     definition = models.JSONField()

@@ -310,7 +310,7 @@ def parse(doc: Any) -> Instrument:
         questions.append(
             Question(
                 key=qkey,
-                kind=kind,
+                kind=str(kind),
                 text=check.text(raw, "text", path),
                 section=section if isinstance(section, str) else None,
                 dimension=dimension if isinstance(dimension, str) else None,

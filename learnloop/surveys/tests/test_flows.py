@@ -14,7 +14,14 @@ from learnloop.conftest import Org
 from learnloop.surveys import actions, queries, results
 from learnloop.surveys.engine.answers import AnswerError
 from learnloop.surveys.engine.instrument import InstrumentError, parse
-from learnloop.surveys.models import Invitation, Pulse, Response, Suggestion, SuggestionMessage
+from learnloop.surveys.models import (
+    Instrument,
+    Invitation,
+    Pulse,
+    Response,
+    Suggestion,
+    SuggestionMessage,
+)
 from learnloop.surveys.queries import GroupFilter
 from learnloop.surveys.tests.conftest import TODAY, Surveys
 
@@ -207,7 +214,7 @@ def test_an_instrument_file_with_problems_loads_nothing_and_names_each_field(org
     ]
     with pytest.raises(InstrumentError, match="line 1, column 2"):
         actions.import_instrument(org.organization, "{oops", actor=org.hr.user)
-    assert not org.organization.instruments.filter(key="mine").exists()
+    assert not Instrument.objects.filter(organization=org.organization, key="mine").exists()
 
 
 def test_the_api_import_reports_field_paths(org: Org):
@@ -344,10 +351,37 @@ def test_a_manager_handles_suggestions_addressed_to_their_department(org: Org):
 
 
 def test_an_hr_filter_that_would_isolate_a_small_group_is_refused(org: Org, surveys: Surveys):
-    pulse = surveys.closed_pulse
+    from learnloop.people.tests.factories import DepartmentFactory
+    from learnloop.surveys.tests.conftest import answer_all
+
+    department = DepartmentFactory(organization=org.organization, name="Most of us")
+    for role in ("ceo", "manager", "employee", "peer", "hr", "ld"):
+        person = getattr(org, role)
+        person.department = department
+        person.save()
+    pulse = actions.create_pulse(
+        org.organization,
+        surveys.instrument,
+        title="Again",
+        opens_on=TODAY,
+        closes_on=TODAY,
+        actor_label="t",
+        today=TODAY,
+    )
+    answer_all(pulse, org, {"ps-risks": 3})
+    actions.close_pulse(pulse, actor=org.hr.user, today=TODAY)
     hr = org.hr.user
-    manager_team = GroupFilter(team=org.manager.pk)
-    assert not results.group_results(pulse, manager_team, hr).released
-    # The CEO's team is everyone but the CEO: showing it next to "everyone" would reveal one person.
-    ceo_team = results.group_results(pulse, GroupFilter(team=org.ceo.pk), hr)
-    assert not ceo_team.released and ceo_team.reason == "differencing"
+    assert not results.group_results(pulse, GroupFilter(team=org.manager.pk), hr).released
+    # Six of seven: shown next to "everyone" it would reveal the seventh person's answers.
+    most = results.group_results(pulse, GroupFilter(department=department.pk), hr)
+    assert not most.released and most.reason == "differencing"
+    assert results.group_results(pulse, GroupFilter(), hr).respondents == 7
+
+
+def test_a_managers_own_answers_count_in_their_team(org: Org, surveys: Surveys):
+    actions.submit_response(surveys.open_pulse, org.manager, {"ps-risks": 3})
+    actions.submit_response(surveys.open_pulse, org.employee, {"ps-risks": 3})
+    paths = set(
+        Response.objects.filter(pulse=surveys.open_pulse).values_list("manager_path", flat=True)
+    )
+    assert paths == {org.manager.chain_prefix}  # the manager's response looks like a report's
