@@ -1,0 +1,114 @@
+"""A fitted tree ensemble held as flat numpy arrays, so predicting needs numpy only.
+
+scikit-learn's HistGradientBoostingClassifier does the fitting (``from_sklearn``); the arrays
+serialize to plain lists, so a stored model loads and predicts without scikit-learn and one
+prediction walks every tree at once (one numpy step per tree level).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEnsemble:
+    """Binary-classification trees: raw score = ``baseline + sum of leaf values``.
+
+    Nodes of all trees share the arrays; a leaf points to itself on both sides so a walk of
+    ``depth`` steps from every root ends on the leaves whatever their depth.
+    """
+
+    feature: NDArray[np.intp]
+    threshold: NDArray[np.float64]
+    left: NDArray[np.intp]
+    right: NDArray[np.intp]
+    value: NDArray[np.float64]
+    roots: NDArray[np.intp]
+    depth: int
+    baseline: float
+
+    @classmethod
+    def from_sklearn(cls, model: Any) -> TreeEnsemble:
+        """Copy the trees of a fitted binary ``HistGradientBoostingClassifier``.
+
+        Uses its per-iteration predictors (``_predictors``), whose node layout has been stable
+        across scikit-learn releases; trained on data without NaN and without categorical
+        features, so every split is ``x <= threshold``.
+        """
+        features, thresholds, lefts, rights, values, roots = [], [], [], [], [], []
+        offset, depth = 0, 0
+        for (predictor,) in model._predictors:
+            nodes = predictor.nodes
+            count = len(nodes)
+            index = np.arange(count) + offset
+            leaf = nodes["is_leaf"].astype(bool)
+            features.append(np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp))
+            thresholds.append(np.where(leaf, np.inf, nodes["num_threshold"]).astype(np.float64))
+            lefts.append(np.where(leaf, index, nodes["left"] + offset).astype(np.intp))
+            rights.append(np.where(leaf, index, nodes["right"] + offset).astype(np.intp))
+            values.append(np.where(leaf, nodes["value"], 0.0).astype(np.float64))
+            roots.append(offset)
+            depth = max(depth, int(nodes["depth"].max()))
+            offset += count
+        return cls(
+            feature=np.concatenate(features),
+            threshold=np.concatenate(thresholds),
+            left=np.concatenate(lefts),
+            right=np.concatenate(rights),
+            value=np.concatenate(values),
+            roots=np.array(roots, dtype=np.intp),
+            depth=depth,
+            baseline=float(np.ravel(model._baseline_prediction)[0]),
+        )
+
+    def raw_score(self, rows: NDArray[np.float64], chunk: int = 8192) -> NDArray[np.float64]:
+        """Log-odds for each row of a 2-D feature matrix."""
+        out = np.empty(len(rows), dtype=np.float64)
+        for start in range(0, len(rows), chunk):
+            block = rows[start : start + chunk]
+            node = np.broadcast_to(self.roots, (len(block), len(self.roots))).copy()
+            row_index = np.arange(len(block))[:, None]
+            for _ in range(self.depth):
+                goes_left = block[row_index, self.feature[node]] <= self.threshold[node]
+                node = np.where(goes_left, self.left[node], self.right[node])
+            out[start : start + chunk] = self.baseline + self.value[node].sum(axis=1)
+        return out
+
+    def raw_score_one(self, row: NDArray[np.float64]) -> float:
+        node = self.roots
+        for _ in range(self.depth):
+            node = np.where(
+                row[self.feature[node]] <= self.threshold[node], self.left[node], self.right[node]
+            )
+        return self.baseline + float(self.value[node].sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature.tolist(),
+            "threshold": [t if np.isfinite(t) else None for t in self.threshold.tolist()],
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "value": self.value.tolist(),
+            "roots": self.roots.tolist(),
+            "depth": self.depth,
+            "baseline": self.baseline,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TreeEnsemble:
+        return cls(
+            feature=np.array(data["feature"], dtype=np.intp),
+            threshold=np.array(
+                [np.inf if t is None else t for t in data["threshold"]], dtype=np.float64
+            ),
+            left=np.array(data["left"], dtype=np.intp),
+            right=np.array(data["right"], dtype=np.intp),
+            value=np.array(data["value"], dtype=np.float64),
+            roots=np.array(data["roots"], dtype=np.intp),
+            depth=int(data["depth"]),
+            baseline=float(data["baseline"]),
+        )

@@ -1,0 +1,121 @@
+"""The knowledge-tracing model on small synthetic learners (fast), and on the real data if present."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from learnloop.learning.engine import kt
+from learnloop.learning.engine.kt_data import Sequence, read_sequences
+
+ASSISTMENTS = (
+    Path(__file__).resolve().parents[3].parent
+    / "shared/datasets/knowledge-tracing/assistments2009_builder_train.csv"
+)
+
+
+def synthetic_learners(count: int, seed: int = 0) -> list[Sequence]:
+    """Learners who master a skill after a few tries; strong learners master sooner."""
+    rng = random.Random(seed)
+    sequences = []
+    for _ in range(count):
+        ability = rng.random()
+        skills, outcomes = [], []
+        for skill in rng.sample(range(12), 4):
+            learned = False
+            for _ in range(rng.randint(3, 9)):
+                p = 0.9 if learned else 0.15 + 0.3 * ability
+                skills.append(skill)
+                outcomes.append(int(rng.random() < p))
+                learned = learned or rng.random() < 0.2 + 0.4 * ability
+        sequences.append(Sequence(tuple(skills), tuple(outcomes)))
+    return sequences
+
+
+@pytest.fixture(scope="module")
+def tracer() -> kt.KnowledgeTracer:
+    return kt.fit(synthetic_learners(200), kt.KTConfig(trees=30, min_samples_leaf=20))
+
+
+def test_a_right_answer_raises_the_mastery_estimate_and_a_wrong_one_lowers_it(tracer):
+    def after(answers):
+        state = tracer.init()
+        for correct in answers:
+            tracer.update(state, 3, correct)
+        return tracer.predict(state, 3)
+
+    now = after([0, 1, 0])
+    assert after([0, 1, 0, 1]) > now > after([0, 1, 0, 0])
+    assert after([1, 1, 1, 1]) > after([0, 0, 0, 0])
+
+
+def test_it_predicts_held_out_learners_better_than_chance(tracer):
+    held_out = synthetic_learners(100, seed=1)
+    scores = tracer.predict_sequences(held_out)
+    assert kt.auc(kt.outcomes_of(held_out), scores) > 0.7
+
+
+def test_batch_predictions_equal_replaying_answers_online(tracer):
+    sequence = synthetic_learners(1, seed=2)[0]
+    state = tracer.init()
+    online = []
+    for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
+        online.append(tracer.predict(state, skill))
+        tracer.update(state, skill, correct)
+    assert np.allclose(online, tracer.predict_sequences([sequence]))
+
+
+def test_a_stored_model_and_state_predict_the_same_after_a_json_round_trip(tracer):
+    state = tracer.init()
+    for skill, correct in [(1, 1), (1, 0), (2, 1), (1, 1)]:
+        tracer.update(state, skill, correct)
+    model = kt.KnowledgeTracer.from_dict(json.loads(json.dumps(tracer.to_dict())))
+    restored = kt.LearnerState.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert model.predict(restored, 1) == pytest.approx(tracer.predict(state, 1))
+
+
+def test_a_multi_skill_answer_counts_for_each_of_its_skills(tracer):
+    state = tracer.update_many(tracer.init(), [4, 5], True)
+    assert state.skills[4].successes == state.skills[5].successes == 1
+
+
+def test_one_online_update_and_prediction_take_under_a_millisecond(tracer):
+    state = tracer.init()
+    started = time.perf_counter()
+    for n in range(200):
+        tracer.predict(state, n % 7)
+        tracer.update(state, n % 7, n % 3 != 0)
+    assert (time.perf_counter() - started) / 200 < 1e-3
+
+
+def test_fitting_is_reproducible(tracer):
+    again = kt.fit(synthetic_learners(200), kt.KTConfig(trees=30, min_samples_leaf=20))
+    assert again.to_dict() == tracer.to_dict()
+
+
+def test_fitting_on_only_correct_answers_says_why_it_cannot():
+    with pytest.raises(ValueError, match="all correct or all wrong"):
+        kt.fit([Sequence((1, 1), (1, 1))])
+
+
+def test_auc_counts_ties_as_half_and_matches_the_definition():
+    assert kt.auc(np.array([0, 1, 1, 0]), np.array([0.1, 0.9, 0.5, 0.5])) == pytest.approx(0.875)
+
+
+def test_on_assistments_it_beats_skill_difficulty_alone_on_unseen_students():
+    if not ASSISTMENTS.exists():
+        pytest.skip(f"ASSISTments training split not found at {ASSISTMENTS} (../shared is absent)")
+    sequences = read_sequences(ASSISTMENTS)
+    train, test = sequences[:400], sequences[3000:3300]
+    tracer = kt.fit(train, kt.KTConfig(trees=30))
+    outcomes = kt.outcomes_of(test)
+    difficulty = np.array(
+        [tracer.stats.difficulty.get(k, tracer.stats.prior_rate) for s in test for k in s.skills]
+    )
+    baseline = kt.auc(outcomes, difficulty)
+    assert kt.auc(outcomes, tracer.predict_sequences(test)) > baseline + 0.08
