@@ -24,9 +24,11 @@ errors.install(api)
 def _mount() -> None:
     from learnloop.accounts.api import router as accounts_router
     from learnloop.people.api import router as people_router
+    from learnloop.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", people_router)
+    api.add_router("/", surveys_router)
 
 
 _mount()

@@ -24,6 +24,7 @@ from learnloop.people.models import (
     Location,
     Organization,
 )
+from learnloop.surveys import demo as surveys_demo
 
 SLUG = "demo"
 PASSWORD = "learnloop-demo"
@@ -99,6 +100,9 @@ def build(employees: int, seed: int, today: datetime.date | None = None) -> list
             people.grant_role(user, PERSONA_ROLES[key], actor_label="demo")
         DemoPersona.objects.update_or_create(key=key, defaults={"user": user})
         personas.append(Persona(key, PERSONA_TITLES[key], user))
+
+    # Each domain adds its months of history, after the personas hold their roles.
+    surveys_demo.seed(organization, seed, day)
     return personas
 
 

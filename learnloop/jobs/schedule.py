@@ -42,6 +42,18 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.time(1, 30),
     ),
     Job(
+        "surveys.advance_pulses",
+        "learnloop.surveys.tasks.advance_pulses",
+        "daily",
+        datetime.time(0, 15),
+    ),
+    Job(
+        "surveys.send_reminders",
+        "learnloop.surveys.tasks.send_reminders",
+        "daily",
+        datetime.time(8, 0),
+    ),
+    Job(
         "jobs.prune_finished_runs",
         "learnloop.jobs.tasks.prune_scheduled_runs",
         "weekly",

@@ -22,6 +22,8 @@ MENU: tuple[Entry, ...] = (
     Entry("My team", "people:team", "people.view_team"),
     Entry("People", "people:directory", "people.view_directory"),
     Entry("Org chart", "people:org_chart", "people.view_directory"),
+    Entry("Surveys", "surveys:index", "surveys.use"),
+    Entry("Suggestions", "surveys:suggestion_inbox", "surveys.handle_suggestions"),
     Entry("Import people", "people:import", "people.import"),
     Entry("Audit trail", "web:audit", "audit.view_trail"),
     Entry("Admin", "admin:index", "admin.access"),

@@ -15,7 +15,7 @@ from learnloop.people.models import Employee
 from learnloop.surveys import actions, demo, queries
 from learnloop.surveys.models import Instrument, Pulse, Response
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("learnloop.surveys.tests.urls")]
+pytestmark = pytest.mark.browser
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs an event loop

@@ -25,8 +25,6 @@ from learnloop.surveys.models import (
 from learnloop.surveys.queries import GroupFilter
 from learnloop.surveys.tests.conftest import TODAY, Surveys
 
-pytestmark = pytest.mark.urls("learnloop.surveys.tests.urls")
-
 
 def _client(org: Org, role: str) -> Client:
     client = Client()

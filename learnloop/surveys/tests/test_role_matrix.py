@@ -13,8 +13,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from learnloop.conftest import Org
 from learnloop.surveys.tests.conftest import Surveys
 
-pytestmark = pytest.mark.urls("learnloop.surveys.tests.urls")
-
 ROLES = ("anonymous", "employee", "manager", "hr", "ld", "executive", "outsider")
 LOGIN = 302
 
