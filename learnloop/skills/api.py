@@ -137,6 +137,7 @@ class PersonGapsOut(Schema):
 
 
 class HeatmapOut(Schema):
+    total_people: int  # above the people listed when the selection is larger than 500
     people: list[dict[str, object]]
     skills: list[dict[str, object]]
     levels: list[list[float]]
@@ -148,6 +149,7 @@ class InventoryRowOut(Schema):
     label: str
     holders: int | None
     proficient: int | None
+    mean_level: float | None
 
 
 class BenchOut(Schema):
@@ -526,9 +528,10 @@ def team(request: HttpRequest, filters: Query[TeamFilter]) -> HeatmapOut:
     organization = _organization(principal)
     require(principal, "skills.view_team_gaps", organization)
     hr = can(principal, "skills.view_inventory_people", organization)
-    people = queries.team_people(principal.employee, organization, filters.department, hr)
-    heatmap = queries.team_heatmap(people)
+    team = queries.team_people(principal.employee, organization, filters.department, hr)
+    heatmap = queries.team_heatmap(team.people)
     return HeatmapOut(
+        total_people=team.total,
         people=[
             {"id": p.pk, "name": p.name, "role": p.job_role.title if p.job_role else None}
             for p in heatmap.people
@@ -556,7 +559,7 @@ def inventory(request: HttpRequest) -> InventoryOut:
     )
     return InventoryOut(
         headcount=result.headcount, min_group_size=result.min_group_size,
-        skills=[InventoryRowOut(skill_id=r.skill_id, label=r.label, holders=r.holders, proficient=r.proficient)
+        skills=[InventoryRowOut(skill_id=r.skill_id, label=r.label, holders=r.holders, proficient=r.proficient, mean_level=r.mean_level)
                 for r in result.skills],
         bench=[BenchOut(profile_id=b.profile.pk, profile=b.profile.name, incumbents=b.incumbents, ready=b.ready,
                         people=[p.pk for p in b.people]) for b in result.bench],

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from learnloop.people.models import Employee, Organization, active_employees
@@ -341,25 +341,41 @@ def team_heatmap(people: list[Employee], max_skills: int = 25) -> Heatmap:
     )  # fmt: skip
 
 
+TEAM_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Team:
+    people: list[Employee]
+    total: int  # people in the selection; more than shown when above TEAM_LIMIT
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.people)
+
+
 def team_people(
     principal_employee: Employee | None,
     organization: Organization,
     department_id: int | None,
     hr: bool,
-) -> list[Employee]:
+) -> Team:
+    """A manager's reports (within a department when given), or for HR any department."""
     people = active_employees().filter(organization=organization).select_related("user", "job_role")
     if department_id is not None:
         from learnloop.people.models import Department
 
         department = Department.objects.filter(pk=department_id, organization=organization).first()
         if department is None:
-            return []
+            return Team([], 0)
         people = people.filter(department__path__startswith=department.path)
     if not hr:
         if principal_employee is None:
-            return []
+            return Team([], 0)
         people = people.filter(manager_path__startswith=principal_employee.chain_prefix)
-    return list(people.order_by("user__full_name")[:500])
+    shown = list(people.order_by("user__full_name")[: TEAM_LIMIT + 1])
+    total = len(shown) if len(shown) <= TEAM_LIMIT else people.count()
+    return Team(shown[:TEAM_LIMIT], total)
 
 
 @dataclass(frozen=True)
@@ -397,22 +413,24 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
     minimum = 1 if with_people else organization.min_group_size
     active = active_employees().filter(organization=organization)
     headcount = active.count()
+    # Joins rather than an IN over the active people: one pass over the profile entries.
+    entries = EmployeeSkill.objects.filter(employee__organization=organization).filter(
+        Q(employee__leave_date__isnull=True) | Q(employee__leave_date__gt=timezone.localdate())
+    )
     held = (
-        EmployeeSkill.objects.filter(employee__in=active)
-        .values("skill_id", "skill__label")
-        .annotate(holders=Count("pk"), proficient=Count("pk", filter=Q(level__gte=3)))
+        entries.values("skill_id", "skill__label")
+        .annotate(
+            holders=Count("pk"), proficient=Count("pk", filter=Q(level__gte=3)), mean=Avg("level")
+        )
         .order_by("-holders", "skill__label")[:limit]
     )
-    means = {}
-    for row in held:
-        means[row["skill_id"]] = row
     rows = [
         InventoryRow(
             skill_id=row["skill_id"],
             label=row["skill__label"],
             holders=_suppress(row["holders"], minimum),
             proficient=_suppress(row["proficient"], minimum),
-            mean_level=None,
+            mean_level=round(row["mean"], 1) if row["holders"] >= minimum else None,
         )
         for row in held
     ]
@@ -423,9 +441,9 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
     people_ids = np.array(list(active.values_list("pk", flat=True)), dtype=np.int64)
     triples = np.array(
         list(
-            EmployeeSkill.objects.filter(
-                employee__in=active, skill_id__in=required_ids
-            ).values_list("employee_id", "skill_id", "level")
+            entries.filter(skill_id__in=required_ids).values_list(
+                "employee_id", "skill_id", "level"
+            )
         ),
         dtype=np.float64,
     ).reshape(-1, 3)

@@ -523,8 +523,8 @@ def team_gaps(request: HttpRequest) -> HttpResponse:
             department_id = int(request.GET["department"])
         except ValueError:
             raise Http404("no such department") from None
-    people = queries.team_people(principal.employee, organization, department_id, hr)
-    heatmap = queries.team_heatmap(people)
+    team = queries.team_people(principal.employee, organization, department_id, hr)
+    heatmap = queries.team_heatmap(team.people)
     if request.GET.get("format") == "csv":
         return _heatmap_csv(heatmap)
     return render(
@@ -534,7 +534,8 @@ def team_gaps(request: HttpRequest) -> HttpResponse:
             "heatmap": heatmap,
             "departments": Department.objects.filter(organization=organization) if hr else [],
             "department_id": department_id,
-            "history": queries.gap_history(people) if len(people) <= 200 else [],
+            "team": team,
+            "history": queries.gap_history(team.people) if len(team.people) <= 200 else [],
         },
     )
 

@@ -22,14 +22,14 @@ def levels_matrix(
     """Dense people x skills levels (0 where nothing is known) from (person, skill, level)
     triples given as ids; ids outside ``people``/``skills`` are ignored."""
     matrix = np.zeros((len(people), len(skills)), dtype=np.float32)
-    if len(rows) == 0:
+    if len(rows) == 0 or len(people) == 0 or len(skills) == 0:
         return matrix
-    person_at = {int(p): i for i, p in enumerate(people)}
-    skill_at = {int(s): j for j, s in enumerate(skills)}
-    for r, c, v in zip(rows.tolist(), cols.tolist(), values.tolist(), strict=True):
-        i, j = person_at.get(r), skill_at.get(c)
-        if i is not None and j is not None:
-            matrix[i, j] = v
+    people_order, skills_order = np.argsort(people), np.argsort(skills)
+    sorted_people, sorted_skills = people[people_order], skills[skills_order]
+    i = np.clip(np.searchsorted(sorted_people, rows), 0, len(people) - 1)
+    j = np.clip(np.searchsorted(sorted_skills, cols), 0, len(skills) - 1)
+    known = (sorted_people[i] == rows) & (sorted_skills[j] == cols)
+    matrix[people_order[i[known]], skills_order[j[known]]] = values[known]
     return matrix
 
 

@@ -139,3 +139,14 @@ def test_the_fetched_formatted_file_is_read_with_alternative_labels_and_groups(
     assert records["u1"].kind == "knowledge"
     assert records["u2"].groups == [["S", "S4", "S4.5"]]
     assert records["u2"].kind == "skill"
+
+
+def test_the_levels_matrix_places_each_triple_and_ignores_unknown_ids() -> None:
+    matrix = gaps.levels_matrix(
+        np.array([30, 10, 20]),
+        np.array([7, 5]),
+        np.array([10, 20, 99, 30]),
+        np.array([5, 7, 5, 8]),
+        np.array([1.0, 2.0, 3.0, 4.0]),
+    )
+    assert matrix.tolist() == [[0, 0], [0, 1], [2, 0]]
