@@ -280,7 +280,9 @@ def answer_anonymously(
 ) -> None:
     """Store an answer that cannot be traced back: no author, no time, a random key.
 
-    The audit event names neither the respondent nor the answer, only that the request got one.
+    Deliberately no audit event now: its timestamp, next to the respondent's other recorded
+    actions, would tell HR who answered. :func:`close_request` records the answers, counted,
+    when the request closes.
     """
     if not request.anonymous:
         raise InvalidInput("request", "this request takes named feedback")
@@ -292,7 +294,6 @@ def answer_anonymously(
     AnonymousAnswer.objects.create(
         request=request, body=_text("body", body, limit=5000), rating=rating
     )
-    events.record("feedback.anonymous_answer", actor=None, actor_label="anonymous", target=request)
 
 
 @transaction.atomic
@@ -300,10 +301,9 @@ def decline_request(request: FeedbackRequest, respondent: Employee) -> None:
     invite = _open_invite(request, respondent)
     invite.declined = True
     invite.save(update_fields=["declined"])
-    # For anonymous requests who declined is as private as who answered.
-    if request.anonymous:
-        events.record("feedback.request_declined", actor_label="anonymous", target=request)
-    else:
+    # For anonymous requests who declined, and when, is as private as who answered: it is
+    # counted when the request closes.
+    if not request.anonymous:
         events.record("feedback.request_declined", actor=respondent.user, target=request)
 
 
@@ -323,7 +323,7 @@ def close_request(request: FeedbackRequest, *, by: Employee | None = None) -> Fe
         actor=by.user if by else None,
         actor_label=None if by else "worker",
         target=request,
-        data={"released": request.released} if request.anonymous else {},
+        data=_anonymous_tally(request) if request.anonymous else {},
     )
     if request.anonymous:
         title = (
@@ -333,6 +333,14 @@ def close_request(request: FeedbackRequest, *, by: Employee | None = None) -> Fe
         )
         notify([request.requester.user], title, f"/feedback/requests/{request.pk}/")
     return request
+
+
+def _anonymous_tally(request: FeedbackRequest) -> dict[str, object]:
+    return {
+        "released": request.released,
+        "answers": request.anonymous_answers.count(),
+        "declined": request.invites.filter(declined=True).count(),
+    }
 
 
 def close_overdue_requests(today: datetime.date | None = None) -> int:
