@@ -364,7 +364,8 @@ def _store(
     authority_key = agent_key(authority)
     assert authority_key is not None
     agents: dict[str, Any] = {authority_key: authority}
-    verbs: dict[str, Any] = {}
+    # The voiding verb is always interned, so the late-voiding check below needs no lookup.
+    verbs: dict[str, Any] = {VOIDED: None}
     activities: dict[str, Any] = {}
     for item in fresh:
         agents.update(item.agents)
@@ -451,13 +452,7 @@ def _store(
             verb__iri=VOIDED
         ).update(voided=True)
     # A voiding statement may have arrived before the statement it voids.
-    voided_verb = (
-        verb_ids[VOIDED][0]
-        if VOIDED in verb_ids
-        else Verb.objects.filter(iri=VOIDED).values_list("id", flat=True).first()
-    )
-    if voided_verb is None:
-        return
+    voided_verb = verb_ids[VOIDED][0]
     with connection.cursor() as cursor:
         late = [
             ref
