@@ -82,7 +82,7 @@ TOPICS = (
     "the design review",
 )
 AGENDA = (
-    "How the {topic} is going",
+    "How {topic} is going",
     "Career goals for next year",
     "Feedback on my last presentation",
     "Workload and focus",
