@@ -455,33 +455,33 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
     incumbents = dict(
         active.exclude(job_role__isnull=True).values_list("job_role_id").annotate(n=Count("pk"))
     )
-    bench = []
+    found: list[tuple[RoleProfile, int, list[int]]] = []
     for profile in profiles:
         requirements = list(profile.requirements.all())
+        if not requirements:
+            continue
         arrays = gap_engine.Requirements(
             skills=np.array([r.skill_id for r in requirements], dtype=np.int64),
             targets=np.array([r.target_level for r in requirements], dtype=np.float32),
             weights=np.array([r.weight for r in requirements], dtype=np.float32),
         )
-        if not requirements:
-            continue
         sub = levels[:, [column[r.skill_id] for r in requirements]]
         ready_mask = gap_engine.readiness(sub, arrays) >= gap_engine.READY_AT
-        ready_count = int(ready_mask.sum())
-        ready_people: list[Employee] = []
-        if with_people and ready_count:
-            ids = people_ids[ready_mask][:20].tolist()
-            ready_people = list(
-                Employee.objects.filter(pk__in=ids).select_related("user", "job_role")
-            )
-        bench.append(
-            BenchRow(
-                profile=profile,
-                incumbents=_suppress(incumbents.get(profile.job_role_id, 0), minimum),
-                ready=_suppress(ready_count, minimum),
-                people=ready_people,
-            )
+        shown = people_ids[ready_mask][:20].tolist() if with_people else []
+        found.append((profile, int(ready_mask.sum()), shown))
+    # One query for every named person rather than one per role.
+    named = Employee.objects.select_related("user", "job_role").in_bulk(
+        [pk for _, _, ids in found for pk in ids]
+    )
+    bench = [
+        BenchRow(
+            profile=profile,
+            incumbents=_suppress(incumbents.get(profile.job_role_id, 0), minimum),
+            ready=_suppress(ready_count, minimum),
+            people=[named[pk] for pk in ids if pk in named],
         )
+        for profile, ready_count, ids in found
+    ]
     return Inventory(headcount, organization.min_group_size, rows, bench)
 
 
