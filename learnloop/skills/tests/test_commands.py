@@ -62,3 +62,26 @@ def test_rank_writes_one_json_line_per_sentence_with_exactly_k_candidate_labels(
     assert all(
         s["label"] in allowed and 0 <= s["score"] <= 1 for line in lines for s in line["skills"]
     )
+
+
+def test_refresh_profiles_re_ages_stored_entries(org: object, taxonomy: object) -> None:
+    import datetime
+
+    from learnloop.skills.actions import refresh_profiles
+    from learnloop.skills.models import EmployeeSkill
+
+    entry = EmployeeSkill.objects.get()
+    fresh = entry.confidence
+    assert (
+        refresh_profiles(
+            entry.employee.organization, datetime.date.today() + datetime.timedelta(days=1460)
+        )
+        == 1
+    )
+    entry.refresh_from_db()
+    assert entry.confidence < fresh
+    out = io.StringIO()
+    call_command("skills", "refresh-profiles", "--organization", "acme", stdout=out)
+    assert "acme: 1 profile entries re-aged" in out.getvalue()
+    with pytest.raises(CommandError, match="no organization"):
+        call_command("skills", "refresh-profiles", "--organization", "nope")

@@ -21,7 +21,10 @@ BATCH = 256
 
 
 class Command(BaseCommand):
-    help = "Skill inference from text. `rank`: rank candidate skills for sentences on stdin."
+    help = (
+        "Skills: `rank` candidate skills for sentences on stdin (no database needed); "
+        "`refresh-profiles` re-ages stored profiles."
+    )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
@@ -31,10 +34,29 @@ class Command(BaseCommand):
         rank.add_argument("--candidates", required=True, type=Path, help="one ESCO label a line")
         rank.add_argument("--top", required=True, type=int, help="how many labels per sentence")
         rank.add_argument("--mode", choices=MODES, default=QUALITY)
+        refresh = commands.add_parser(
+            "refresh-profiles", help="re-age stored profile entries (run daily, e.g. from cron)"
+        )
+        refresh.add_argument("--organization", help="slug (default: every organization)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "rank":
             self.rank(options["candidates"], options["top"], options["mode"])
+        elif options["subcommand"] == "refresh-profiles":
+            self.refresh(options["organization"])
+
+    def refresh(self, slug: str | None) -> None:
+        from learnloop.people.models import Organization
+        from learnloop.skills.actions import refresh_profiles
+
+        organizations = Organization.objects.all()
+        if slug:
+            organizations = organizations.filter(slug=slug)
+            if not organizations.exists():
+                raise CommandError(f"--organization: no organization with the slug {slug!r}")
+        for organization in organizations:
+            count = refresh_profiles(organization)
+            self.stdout.write(f"{organization.slug}: {count} profile entries re-aged")
 
     def rank(self, path: Path, top: int, mode: str) -> None:
         from learnloop.skills import inference
