@@ -122,11 +122,16 @@ def learnloop(env: dict[str, str], *args: str) -> None:
 
 def fresh_database(args: argparse.Namespace, workdir: Path) -> str:
     if args.db == "sqlite":
-        return f"sqlite:///{workdir / 'lrs-bench.sqlite3'}"
+        return f"sqlite:///{args.sqlite_path or workdir / 'lrs-bench.sqlite3'}"
     import psycopg
 
     base = args.pg_url.rstrip("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (args.pg_database,)
+        ).fetchone()
+        if args.reuse and found:
+            return f"{base}/{args.pg_database}"
         conn.execute(f"DROP DATABASE IF EXISTS {args.pg_database}")
         conn.execute(f"CREATE DATABASE {args.pg_database}")
     return f"{base}/{args.pg_database}"
@@ -316,7 +321,15 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="requests per query kind")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sqlite-path", help="SQLite file to use (default: a temporary one)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database afterwards, and reuse it if it exists (skips the ingest phase)",
+    )
     args = parser.parse_args()
+    if args.reuse and args.db == "sqlite" and not args.sqlite_path:
+        parser.error("--reuse with --db sqlite needs --sqlite-path")
 
     workdir = Path(tempfile.mkdtemp(prefix="lrs-bench-"))
     database_url = fresh_database(args, workdir)
@@ -328,8 +341,10 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "learnloop.settings",
     }
     print(f"database: {args.db} ({database_url})")
-    learnloop(env, "migrate", "--no-input", "-v", "0")
-    learnloop(env, "lrs-client", "create", "--name", "bench", "--key", KEY, "--secret", SECRET)
+    reused = args.reuse and _has_bench_client(env)
+    if not reused:
+        learnloop(env, "migrate", "--no-input", "-v", "0")
+        learnloop(env, "lrs-client", "create", "--name", "bench", "--key", KEY, "--secret", SECRET)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -342,18 +357,8 @@ def main() -> None:
     )  # fmt: skip
     try:
         wait_ready(port, server)
-        print(
-            f"ingest: {args.clients} clients x {args.requests} POSTs x {args.batch} statements "
-            f"(gunicorn {args.workers} workers x {args.threads} threads, 127.0.0.1:{port})"
-        )
-        result = ingest(port, args.clients, args.requests, args.batch)
-        print(
-            f"  statements/s ingested: {result['rate']:,.0f} ({result['statements']:,} in {result['seconds']:.1f} s)"
-        )
-        print(f"  request latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
-        print(f"  errors: {len(result['errors'])}")
-        for error in result["errors"][:5]:
-            print(f"    {error}")
+        if not reused:
+            run_ingest(args, port)
         if args.stored:
             print(
                 f"bulk load to {args.stored:,} statements (in-process, store path, batches of 5,000)"
@@ -372,7 +377,38 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.reuse:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _has_bench_client(env: dict[str, str]) -> bool:
+    done = subprocess.run(
+        [str(ROOT / ".venv/bin/learnloop"), "lrs-client", "list"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode == 0 and any(
+        line.startswith(f"{KEY}\t") for line in done.stdout.splitlines()
+    )
+
+
+def run_ingest(args: argparse.Namespace, port: int) -> None:
+    print(
+        f"ingest: {args.clients} clients x {args.requests} POSTs x {args.batch} statements "
+        f"(gunicorn {args.workers} workers x {args.threads} threads, 127.0.0.1:{port})"
+    )
+    result = ingest(port, args.clients, args.requests, args.batch)
+    print(
+        f"  statements/s ingested: {result['rate']:,.0f} "
+        f"({result['statements']:,} in {result['seconds']:.1f} s)"
+    )
+    print(f"  request latency p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
+    print(f"  errors: {len(result['errors'])}")
+    for error in result["errors"][:5]:
+        print(f"    {error}")
 
 
 if __name__ == "__main__":

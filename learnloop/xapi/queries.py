@@ -25,6 +25,9 @@ from learnloop.xapi.models import (
 
 MAX_LIMIT = 500
 _MAX_REFERENCE_DEPTH = 10
+# Link-table matches up to this many are inlined as a list of ids: an IN-subquery would stop
+# PostgreSQL from combining the OR branches with index bitmaps.
+_INLINE_IDS = 2000
 
 
 @dataclass
@@ -54,6 +57,12 @@ def statement_by_id(
     return rows.only("data", "stored", "has_attachments").first()
 
 
+def _statement_ids(links: QuerySet[Any]) -> Any:
+    """The statement ids of link rows: a short list inline, else a subquery."""
+    ids = list(links.values_list("statement_id", flat=True)[: _INLINE_IDS + 1])
+    return ids if len(ids) <= _INLINE_IDS else links.values("statement_id")
+
+
 def _matching(f: StatementFilter) -> Q | None:
     """The non-time conditions of a query, or None when one names something never stored."""
     condition = Q()
@@ -65,9 +74,7 @@ def _matching(f: StatementFilter) -> Q | None:
         if not f.related_agents:
             links = links.filter(direct=True)
         agent_q = (
-            Q(actor_id=agent_id)
-            | Q(object_agent_id=agent_id)
-            | Q(pk__in=links.values("statement_id"))
+            Q(actor_id=agent_id) | Q(object_agent_id=agent_id) | Q(pk__in=_statement_ids(links))
         )
         if f.related_agents:
             agent_q |= Q(authority_id=agent_id)
@@ -84,9 +91,7 @@ def _matching(f: StatementFilter) -> Q | None:
         activity_q = Q(object_activity_id=activity_id)
         if f.related_activities:
             activity_q |= Q(
-                pk__in=StatementActivity.objects.filter(activity_id=activity_id).values(
-                    "statement_id"
-                )
+                pk__in=_statement_ids(StatementActivity.objects.filter(activity_id=activity_id))
             )
         condition &= activity_q
     if f.registration is not None:
