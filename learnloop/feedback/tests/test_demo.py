@@ -80,3 +80,7 @@ def test_the_demo_gives_every_persona_something_to_look_at() -> None:
     client.force_login(by_key["manager"])
     page = client.get(f"/feedback/checkins/{series.pk}/").content.decode()
     assert "Past meetings" in page and "Add a talking point" in page
+    # `learnloop demo --reset` still removes the organization with all of this in it.
+    build.remove()
+    assert build.existing() is None
+    assert not Feedback.objects.exists() and not Objective.objects.exists()
