@@ -23,12 +23,14 @@ errors.install(api)
 
 def _mount() -> None:
     from learnloop.accounts.api import router as accounts_router
+    from learnloop.feedback.api import router as feedback_router
     from learnloop.people.api import router as people_router
     from learnloop.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", people_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", feedback_router)
 
 
 _mount()

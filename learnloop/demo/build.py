@@ -14,6 +14,7 @@ from learnloop.accounts.models import User
 from learnloop.audit.models import AuditEvent
 from learnloop.demo.company import build_company
 from learnloop.demo.models import DemoPersona
+from learnloop.feedback import demo as feedback_demo
 from learnloop.people import actions as people
 from learnloop.people.importing.plan import plan_import
 from learnloop.people.models import (
@@ -103,6 +104,7 @@ def build(employees: int, seed: int, today: datetime.date | None = None) -> list
 
     # Each domain adds its months of history, after the personas hold their roles.
     surveys_demo.seed(organization, seed, day)
+    feedback_demo.populate(organization, seed=seed, today=day)
     return personas
 
 

@@ -66,11 +66,6 @@ class World:
     notification: Notification
 
 
-@pytest.fixture(autouse=True)
-def _feedback_urls(settings: object) -> None:
-    settings.ROOT_URLCONF = "learnloop.feedback.tests.urls"  # type: ignore[attr-defined]
-
-
 def client(org: Org, role: str) -> Client:
     c = Client()
     if role != "anonymous":
