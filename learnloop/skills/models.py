@@ -167,6 +167,10 @@ class ProficiencyLevel(models.Model):
         return f"{self.value} · {self.name}"
 
 
+# RESTRICT rather than PROTECT below: a skill or scale in use cannot be deleted on its own,
+# but deleting the organization takes its frameworks, profiles and claims with it.
+
+
 class Framework(models.Model):
     """A competency framework: the skills an organization groups under named competencies."""
 
@@ -175,7 +179,7 @@ class Framework(models.Model):
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    scale = models.ForeignKey(ProficiencyScale, on_delete=models.PROTECT, related_name="+")
+    scale = models.ForeignKey(ProficiencyScale, on_delete=models.RESTRICT, related_name="+")
 
     class Meta:
         ordering = ["name"]
@@ -189,7 +193,7 @@ class Framework(models.Model):
 
 class FrameworkSkill(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="entries")
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.RESTRICT, related_name="+")
     competency = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -233,7 +237,7 @@ class RoleProfile(models.Model):
 
 class RoleRequirement(models.Model):
     profile = models.ForeignKey(RoleProfile, on_delete=models.CASCADE, related_name="requirements")
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.RESTRICT, related_name="+")
     target_level = models.PositiveSmallIntegerField()
     weight = models.FloatField(default=1.0)
 
@@ -281,7 +285,7 @@ class SkillClaim(models.Model):
     a new claim from the same source supersedes the older one in the profile."""
 
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="skill_claims")
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="claims")
+    skill = models.ForeignKey(Skill, on_delete=models.RESTRICT, related_name="claims")
     level = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=20, choices=Source.choices)
     evidence = models.TextField(blank=True)

