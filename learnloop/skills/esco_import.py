@@ -59,6 +59,7 @@ class Result:
     version: str
     skills_created: int = 0
     skills_updated: int = 0
+    skills_obsolete: int = 0
     groups: int = 0
     occupations: int = 0
     relations: int = 0
@@ -66,6 +67,7 @@ class Result:
     def summary(self) -> str:
         return (
             f"{self.version}: {self.skills_created} skills added, {self.skills_updated} updated, "
+            f"{self.skills_obsolete} no longer listed, "
             f"{self.groups} hierarchy groups, {self.occupations} occupations, "
             f"{self.relations} occupation-skill relations"
         )
@@ -264,6 +266,12 @@ def write(parsed: Parsed, *, actor: User | None = None, actor_label: str | None 
         batch_size=BULK,
     )
     result.skills_created, result.skills_updated = len(create), len(update)
+    # Taxonomy skills this release no longer has stay (claims point at them) but are marked.
+    listed = {r.uri for r in parsed.skills}
+    dropped = [pk for uri, pk in existing.items() if uri not in listed]
+    for start in range(0, len(dropped), BULK):
+        Skill.objects.filter(pk__in=dropped[start : start + BULK]).update(obsolete=True)
+    result.skills_obsolete = len(dropped)
     skill_ids = dict(Skill.objects.filter(organization__isnull=True).values_list("uri", "pk"))
     through = Skill.groups.through
     imported = [skill_ids[r.uri] for r in parsed.skills]

@@ -68,6 +68,25 @@ def test_importing_twice_updates_in_place(db: None, tmp_path: Path) -> None:
     assert OccupationSkill.objects.count() == 2
 
 
+def test_a_skill_missing_from_a_new_release_is_kept_but_marked_obsolete(
+    db: None, tmp_path: Path
+) -> None:
+    import_directory(write(tmp_path), "ESCO test", actor_label="test")
+    without_team = "\n".join(
+        line for line in FILES["skills_en.csv"].splitlines() if "skill/team" not in line
+    )
+    relations = FILES["occupationSkillRelations_en.csv"].splitlines()[:2]
+    result = import_directory(
+        write(tmp_path, **{"skills_en.csv": without_team + "\n",
+                           "occupationSkillRelations_en.csv": "\n".join(relations) + "\n"}),
+        "ESCO test 2",
+        actor_label="test",
+    )  # fmt: skip
+    assert result.skills_obsolete == 1
+    assert Skill.objects.get(uri=f"{ESCO}skill/team").obsolete
+    assert not Skill.objects.get(uri=f"{ESCO}skill/py").obsolete
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
