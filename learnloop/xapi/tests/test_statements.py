@@ -362,3 +362,32 @@ def test_2_0_timestamps_need_an_offset_while_1_0_3_reads_them_as_utc(lrs_client)
     assert (
         legacy.get("statements", statementId=sid).json()["timestamp"] == "2024-05-01T12:00:00.000Z"
     )
+
+
+def test_a_sub_statement_is_matched_only_by_the_related_filters(xapi):
+    inner_actor = {"mbox": "mailto:inner@example.com"}
+    inner_activity = "http://example.com/activities/inner"
+    sub = {
+        "objectType": "SubStatement",
+        "actor": inner_actor,
+        "verb": {"id": "http://example.com/verbs/will-attend"},
+        "object": {"id": inner_activity},
+    }
+    sid = xapi.post("statements", statement(object=sub)).json()[0]
+    assert ids_of(xapi.get("statements", agent=inner_actor)) == []
+    assert ids_of(xapi.get("statements", agent=inner_actor, related_agents="true")) == [sid]
+    assert ids_of(xapi.get("statements", activity=inner_activity)) == []
+    assert ids_of(xapi.get("statements", activity=inner_activity, related_activities="true")) == [
+        sid
+    ]
+
+
+def test_format_ids_keeps_the_members_of_an_anonymous_group(xapi):
+    group = {
+        "objectType": "Group",
+        "name": "Pair",
+        "member": [{"name": "A", "mbox": "mailto:a@example.com"}],
+    }
+    sid = xapi.post("statements", statement(actor=group)).json()[0]
+    actor = xapi.get("statements", statementId=sid, format="ids").json()["actor"]
+    assert actor == {"objectType": "Group", "member": [{"mbox": "mailto:a@example.com"}]}
