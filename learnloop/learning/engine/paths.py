@@ -234,6 +234,7 @@ class _Planner:
         # Item -> the shallowest depth at which its prerequisites could not be planned: not
         # retried at that depth or deeper within one plan.
         self.fails_from: dict[int, int] = {}
+        self.kept_order: tuple[int, ...] = ()
 
     def _required(self, skill: int) -> int:
         return max((r.level for r in self.target.requirements if r.skill == skill), default=0)
@@ -307,12 +308,12 @@ class _Planner:
                     remediated.add(skill)
         self.prune(open_gaps)
         for skill, gap in open_gaps.items():
-            closed = remediated if gap.remediation else None
-            if (closed is not None and skill in closed) or (
-                closed is None and self.levels.get(skill, 0) >= gap.required
-            ):
-                continue
-            self.unmet.append((gap, self.why_unmet(gap)))
+            if gap.remediation:
+                closed = skill in remediated
+            else:
+                closed = self.levels.get(skill, 0) >= gap.required
+            if not closed:
+                self.unmet.append((gap, self.why_unmet(gap)))
 
     def prune(self, gaps: Mapping[int, Gap]) -> None:
         """Drop gap items made redundant by items chosen later (often as prerequisites)."""
@@ -505,11 +506,17 @@ class _Planner:
         edits = self.learner.edits
         pin_rank = {item: rank for rank, item in enumerate(edits.pinned)}
         user_rank = {item: rank for rank, item in enumerate(edits.order)}
+        kept_rank = {item: rank for rank, item in enumerate(self.kept_order)}
         pick_rank = {item: rank for rank, item in enumerate(self.selection)}
-        big = len(chosen) + len(edits.order) + len(edits.pinned) + 1
+        big = len(chosen) + len(edits.order) + len(edits.pinned) + len(kept_rank) + 1
 
-        def own(item_id: int) -> tuple[int, int, int]:
-            return (pin_rank.get(item_id, big), user_rank.get(item_id, big), pick_rank[item_id])
+        def own(item_id: int) -> tuple[int, int, int, int]:
+            return (
+                pin_rank.get(item_id, big),
+                user_rank.get(item_id, big),
+                kept_rank.get(item_id, big),
+                pick_rank[item_id],
+            )
 
         waiting = {i: set(deps) for i, deps in after.items()}
         followers: dict[int, list[int]] = defaultdict(list)
@@ -518,9 +525,9 @@ class _Planner:
                 followers[dep].append(item_id)
         # A prerequisite is as urgent as the most urgent item that needs it, so an item the
         # learner moved up pulls its prerequisites up with it instead of waiting behind others.
-        urgency: dict[int, tuple[int, int, int]] = {}
+        urgency: dict[int, tuple[int, int, int, int]] = {}
 
-        def urgent(item_id: int, trail: frozenset[int] = frozenset()) -> tuple[int, int, int]:
+        def urgent(item_id: int, trail: frozenset[int] = frozenset()) -> tuple[int, int, int, int]:
             if item_id not in urgency:
                 found = own(item_id)
                 for follower in followers[item_id]:
@@ -529,7 +536,7 @@ class _Planner:
                 urgency[item_id] = found
             return urgency[item_id]
 
-        def key(item_id: int) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+        def key(item_id: int) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
             return (urgent(item_id), own(item_id))
 
         ready = [(key(i), i) for i, deps in waiting.items() if not deps]
@@ -584,9 +591,10 @@ class _Planner:
                     closes_gap = True
                     known = self.learner.skills[taught.skill]
                     reasons.append(
-                        f"refreshes {self.catalog.skill_name(taught.skill)}: your answers put mastery at "
-                        f"{known.mastery:.0%}, below {REMEDIATE_BELOW:.0%}, although level "
-                        f"{known.level} meets the {gap.required} {self.target.label} requires"
+                        f"refreshes {self.catalog.skill_name(taught.skill)}: your recent answers "
+                        f"put mastery at {known.mastery:.0%} (below {REMEDIATE_BELOW:.0%}) "
+                        f"although your level {known.level} meets what {self.target.label} "
+                        f"requires ({gap.required})"
                     )
                     if kind is StepKind.GAP:
                         kind = StepKind.REMEDIATION
@@ -665,23 +673,13 @@ def plan(
     """Plan (or re-plan, given ``previous``) the learner's path towards ``target``."""
     if learner.preferences.weekly_hours <= 0:
         raise ValueError("weekly_hours must be positive")
-    if previous is not None and not learner.edits.order:
-        # Keep the earlier order where nothing forces a change: stable paths are easier to follow.
-        learner = _with_order(learner, tuple(s.item for s in previous.steps))
     planner = _Planner(catalog, target, learner, peers or {}, today)
+    if previous is not None:
+        # Keep the earlier order where nothing forces a change: stable paths are easier to follow.
+        planner.kept_order = tuple(s.item for s in previous.steps)
     gaps = find_gaps(target, learner)
     planner.choose(gaps)
     return planner.build(gaps, previous)
-
-
-def _with_order(learner: Learner, order: tuple[int, ...]) -> Learner:
-    return Learner(
-        skills=learner.skills,
-        completed=learner.completed,
-        progress=learner.progress,
-        preferences=learner.preferences,
-        edits=Edits(learner.edits.dropped, learner.edits.pinned, order),
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,16 +42,28 @@ def tracer() -> kt.KnowledgeTracer:
     return kt.fit(synthetic_learners(200), kt.KTConfig(trees=30, min_samples_leaf=20))
 
 
-def test_a_right_answer_raises_the_mastery_estimate_and_a_wrong_one_lowers_it(tracer):
-    def after(answers):
-        state = tracer.init()
-        for correct in answers:
-            tracer.update(state, 3, correct)
-        return tracer.predict(state, 3)
+def test_with_monotone_constraints_a_right_answer_never_gives_a_lower_estimate_than_a_wrong_one():
+    tracer = kt.fit(
+        synthetic_learners(200),
+        kt.KTConfig(trees=30, min_samples_leaf=20, monotone=True, echoes=False),
+    )
+    rng = random.Random(5)
+    for _ in range(200):
+        skill = rng.randrange(4)
+        right, wrong = tracer.init(), tracer.init()
+        for _ in range(rng.randint(0, 12)):
+            answer = (rng.randrange(4), rng.random() < 0.6)
+            tracer.update(right, *answer)
+            tracer.update(wrong, *answer)
+        tracer.update(right, skill, True)
+        tracer.update(wrong, skill, False)
+        assert tracer.predict(right, skill) >= tracer.predict(wrong, skill)
 
-    now = after([0, 1, 0])
-    assert after([0, 1, 0, 1]) > now > after([0, 1, 0, 0])
-    assert after([1, 1, 1, 1]) > after([0, 0, 0, 0])
+
+def test_a_first_right_answer_gives_a_higher_estimate_than_a_first_wrong_one(tracer):
+    right = tracer.update(tracer.init(), 3, True)
+    wrong = tracer.update(tracer.init(), 3, False)
+    assert tracer.predict(right, 3) > tracer.predict(wrong, 3)
 
 
 def test_it_predicts_held_out_learners_better_than_chance(tracer):

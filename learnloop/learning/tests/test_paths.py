@@ -199,3 +199,15 @@ def test_an_item_made_redundant_by_a_prerequisite_is_left_out(catalog):
     # The short French SQL item 20 would close the SQL gap, but Spark's item 30 needs item 21,
     # which closes it too.
     assert [s.item for s in path.steps] == [21, 30]
+
+
+def test_a_re_plan_keeps_the_previous_order_where_nothing_forces_a_change(catalog):
+    target = p.Target(
+        p.TargetKind.SKILLS, "mine", (p.Requirement(PYTHON, 2), p.Requirement(SQL, 2))
+    )
+    fresh = p.plan(target, learner({}), catalog, today=TODAY)
+    assert [s.item for s in fresh.steps] == [40, 20]  # the shortest: 1 and 3 hours
+    reordered = p.plan(target, learner({}, edits=p.Edits(order=(20, 40))), catalog, today=TODAY)
+    again = p.plan(target, learner({}), catalog, today=TODAY, previous=reordered)
+    assert [s.item for s in again.steps] == [20, 40]
+    assert not any("where you put it" in r for s in again.steps for r in s.reasons)
