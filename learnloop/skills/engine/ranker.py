@@ -5,7 +5,9 @@ score = cos(sentence, label) + max over windows cos(window, label) + 0.4 x menti
 
 The sentence term carries context, the window term finds a skill named in a few words of a
 long sentence (and gives the evidence span), the mention term rewards the taxonomy's own
-synonyms. Descriptions and whole-taxonomy alternative-label vectors were tried and lowered
+synonyms. Modes: ``quality`` embeds sentence and windows with the transformer; ``balanced``
+the sentence only, windows with the static vectors (one transformer pass per sentence);
+``fast`` everything with the static vectors (no transformer at query time). Descriptions and whole-taxonomy alternative-label vectors were tried and lowered
 validation scores, so they are not part of the score (see benchmarks/skill_extraction.py).
 """
 
@@ -25,14 +27,14 @@ from learnloop.skills.engine.static import StaticEmbedder
 
 WINDOW_WORDS = 3
 MENTION_WEIGHT = 0.4
-QUALITY, FAST = "quality", "fast"
-MODES = (QUALITY, FAST)
+QUALITY, BALANCED, FAST = "quality", "balanced", "fast"
+MODES = (QUALITY, BALANCED, FAST)
 # Logistic calibration of the raw score into P(the skill is meant), fitted on the validation
 # sets by scripts/skills/calibrate.py. EXTRACT_AT is the probability from which a skill is
 # taken as found (about 70% precise, 20% recall on the other validation set); SUGGEST_AT is
 # lower because suggestions go to a person who accepts or rejects each one, so recall matters
 # more there (at 0.1: about 25% precise, 60% recall among each sentence's top 20).
-CALIBRATION = {QUALITY: (6.44, -9.84), FAST: (7.34, -11.73)}
+CALIBRATION = {QUALITY: (6.44, -9.84), BALANCED: (6.76, -10.38), FAST: (7.34, -11.73)}
 EXTRACT_AT = 0.5
 SUGGEST_AT = 0.15
 SENTENCE_CHUNK = 64
@@ -155,9 +157,9 @@ class SkillIndex:
         """The ``top_k`` best candidates for every sentence, best first."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        if mode == FAST and self.static_vectors is None:
+        if mode != QUALITY and self.static_vectors is None:
             raise ValueError(
-                "the fast mode needs the static vectors (run `learnloop taxonomy fetch`)"
+                f"the {mode} mode needs the static vectors (run `learnloop taxonomy fetch`)"
             )
         k = max(1, min(top_k, len(self.candidates)))
         results: list[list[Match]] = []
@@ -176,7 +178,7 @@ class SkillIndex:
     def _rank_chunk(self, sentences: Sequence[str], k: int, mode: str) -> list[list[Match]]:
         windows = [_windows(s) for s in sentences]
         if mode == QUALITY:
-            labels = self.label_vectors
+            whole_labels = window_labels = self.label_vectors
             flat = [w for win in windows for w in win.texts]
             vectors = self.models.encoder.encode([*sentences, *flat], batch_size=32)
             sentence_vectors, window_vectors = vectors[: len(sentences)], vectors[len(sentences) :]
@@ -187,18 +189,24 @@ class SkillIndex:
                 offset += len(win.texts)
         else:
             assert self.models.static is not None and self.static_vectors is not None
-            labels = self.static_vectors
-            sentence_vectors = self.models.static.encode(sentences)
+            window_labels = self.static_vectors
             window_groups = [self.models.static.windows(s.split(), WINDOW_WORDS) for s in sentences]
+            if mode == BALANCED:
+                whole_labels = self.label_vectors
+                sentence_vectors = self.models.encoder.encode(sentences, batch_size=32)
+            else:
+                whole_labels = self.static_vectors
+                sentence_vectors = self.models.static.encode(sentences)
         # One product for all windows of the chunk keeps the matrix multiply efficient;
         # a sentence without words gets a zero window so every group has a row.
         groups = [
-            g if len(g) else np.zeros((1, labels.shape[1]), np.float32) for g in window_groups
+            g if len(g) else np.zeros((1, window_labels.shape[1]), np.float32)
+            for g in window_groups
         ]
         starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
-        per_window = np.vstack(groups) @ labels.T
+        per_window = np.vstack(groups) @ window_labels.T
         local = np.maximum.reduceat(per_window, starts, axis=0)
-        whole = sentence_vectors @ labels.T
+        whole = sentence_vectors @ whole_labels.T
         slope, intercept = CALIBRATION[mode]
         out: list[list[Match]] = []
         for row, sentence in enumerate(sentences):

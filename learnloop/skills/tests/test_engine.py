@@ -74,7 +74,7 @@ def test_an_unknown_mode_is_refused() -> None:
         index().rank(["x"], 1, mode="turbo")
 
 
-def test_fast_mode_needs_the_static_vectors() -> None:
+def test_the_static_modes_need_the_static_vectors() -> None:
     with pytest.raises(ValueError, match="static vectors"):
         index().rank(["x"], 1, mode="fast")
 
