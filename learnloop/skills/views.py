@@ -409,6 +409,17 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
                 added = actions.add_requirements(profile, skills, actor=current_user(request))
                 messages.success(request, f"Added {added} requirement(s).")
                 return redirect("skills:role", pk=profile.pk)
+            elif request.POST.get("action") == "path":
+                target = get_object_or_404(
+                    RoleProfile,
+                    pk=_int(request.POST.get("target"), "target"),
+                    organization=organization,
+                )
+                actions.add_career_path(
+                    profile, target, actor=current_user(request), note=request.POST.get("note", "")
+                )
+                messages.success(request, f"Added a career path to {target.name}.")
+                return redirect("skills:role", pk=profile.pk)
             elif request.POST.get("action") == "save":
                 requirements = []
                 for requirement in profile.requirements.select_related("skill"):
@@ -438,6 +449,11 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "requirements": profile.requirements.select_related("skill"),
             "paths_out": profile.paths_out.select_related("target"),
+            "other_profiles": RoleProfile.objects.filter(organization=organization).exclude(
+                pk=profile.pk
+            )
+            if curator
+            else [],
             "can_curate": curator,
             "tagged": tagged,
             "levels": range(1, queries.scale_top(organization) + 1),

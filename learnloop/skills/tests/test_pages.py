@@ -318,3 +318,44 @@ def test_only_curators_change_a_skills_settings(
         reverse("skills:skill", args=[taxonomy.sql.pk]), {"hidden": "on"}
     )
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("hr", 302), ("ld", 302), ("employee", 403), ("manager", 403)]
+)
+def test_curators_add_career_paths_between_role_profiles(
+    org: Org, taxonomy: Taxonomy, role: str, status: int
+) -> None:
+    from learnloop.skills import actions
+    from learnloop.skills.models import CareerPath
+
+    lead = actions.save_role_profile(
+        org.organization, "Team lead", [], actor=None, actor_label="test"
+    )
+    response = client(org, role).post(
+        reverse("skills:role", args=[taxonomy.role.pk]), {"action": "path", "target": lead.pk}
+    )
+    assert response.status_code == status
+    assert CareerPath.objects.filter(source=taxonomy.role, target=lead).exists() == (status == 302)
+
+
+def test_curators_tag_a_role_profile_from_its_description_and_add_the_skills(
+    org: Org, taxonomy: Taxonomy
+) -> None:
+    from learnloop.skills import actions
+
+    role = actions.save_role_profile(
+        org.organization, "Ward lead", [], actor=None, actor_label="test",
+        description="You provide nursing care and manage a team of nurses.",
+    )  # fmt: skip
+    ld = client(org, "ld")
+    page = ld.post(reverse("skills:role", args=[role.pk]), {"action": "tag"})
+    assert b"provide nursing care" in page.content
+    ld.post(
+        reverse("skills:role", args=[role.pk]),
+        {"action": "add", "skills": [taxonomy.nursing.pk, taxonomy.team.pk]},
+    )
+    assert set(role.requirements.values_list("skill__label", flat=True)) == {
+        "provide nursing care",
+        "manage a team",
+    }
