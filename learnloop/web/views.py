@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from learnloop.audit.models import AuditEvent
+from learnloop.feedback import queries as feedback_queries
 from learnloop.people import queries as people_queries
 from learnloop.permissions import can, principal_for, require
 
@@ -39,6 +40,14 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if employee is not None and context["show_team"]:
         context["reports"] = people_queries.direct_reports(employee)
+    if employee is not None and can(principal, "feedback.use"):
+        context["checkins"] = [
+            (series, feedback_queries.current_meeting(series))
+            for series in feedback_queries.my_series(employee)[:6]
+        ]
+        context["asked"] = feedback_queries.asked_of_me(employee).filter(
+            request__closed_at__isnull=True, answered=False, declined=False
+        )[:5]
     if organization is not None:
         if can(principal, "people.view_org_aggregates", organization):
             context["aggregates"] = people_queries.org_aggregates(organization)

@@ -263,3 +263,25 @@ def test_the_admin_site_lists_only_the_hr_admins_organization(org: Org) -> None:
     page = _client(org, "hr").get("/admin/people/employee/").content.decode()
     assert org.employee.user.full_name in page
     assert org.outsider.user.full_name not in page
+
+
+def test_the_home_page_lists_open_feedback_requests_and_1_1s(org: Org) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from learnloop.feedback import actions as feedback_actions
+
+    feedback_actions.start_series(
+        org.manager, org.employee, first_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    feedback_actions.request_feedback(
+        org.peer,
+        about="My demo to the sales team",
+        respondents=[org.employee],
+        due_date=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    page = _client(org, "employee").get("/").content.decode()
+    assert "My demo to the sales team" in page
+    assert "Max Manager</a>" in page.split("Your 1:1s")[1]
+    assert "My demo to the sales team" not in _client(org, "manager").get("/").content.decode()
