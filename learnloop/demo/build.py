@@ -26,6 +26,7 @@ from learnloop.people.models import (
     Organization,
 )
 from learnloop.surveys import demo as surveys_demo
+from learnloop.xapi.demo import create_demo_client
 
 SLUG = "demo"
 PASSWORD = "learnloop-demo"
@@ -89,6 +90,7 @@ def build(employees: int, seed: int, today: datetime.date | None = None) -> list
     organization.min_group_size = 5
     organization.save(update_fields=["min_group_size"])
 
+    create_demo_client(organization)
     plan = plan_import(company.rows(), **people.snapshot(organization))
     people.apply_plan(organization, plan, actor_label="demo")
 

@@ -28,6 +28,7 @@ MENU: tuple[Entry, ...] = (
     Entry("Surveys", "surveys:index", "surveys.use"),
     Entry("Suggestions", "surveys:suggestion_inbox", "surveys.handle_suggestions"),
     Entry("Import people", "people:import", "people.import"),
+    Entry("Learning Record Store", "xapi:console", "xapi.administer"),
     Entry("Audit trail", "web:audit", "audit.view_trail"),
     Entry("Admin", "admin:index", "admin.access"),
 )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from learnloop.demo import build
+from learnloop.xapi.demo import describe as describe_lrs
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         else:
             personas = build.personas()
             self.stdout.write("the demo organization exists already (use --reset to rebuild it)")
+        self.stdout.write("")
+        self.stdout.write(describe_lrs(options["base_url"]))
         self.stdout.write("")
         self.stdout.write(f"Sign in as (password for each: {build.PASSWORD}):")
         base = options["base_url"]
