@@ -121,6 +121,9 @@ class LearnerState:
     finished_runs: int = 0
     finished_run_answers: int = 0
     expected: float = 0.0  # sum of the answered skills' training success rates
+    # skill -> (answers on other skills, the model's stats, related residual): derived from the
+    # rest of the state, so never serialized.
+    related_cache: dict[int, tuple[int, SkillStats, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -257,16 +260,24 @@ def _features(state: LearnerState, skill: int, stats: SkillStats) -> list[float]
 
 def _related_residual(state: LearnerState, skill: int, stats: SkillStats) -> float:
     """How much better than expected the learner did on skills similar to ``skill``."""
+    trace = state.skills.get(skill)
+    # Only answers on other skills change it: cache by their count (and the model's statistics).
+    others = state.attempts - (trace.attempts if trace is not None else 0)
+    cached = state.related_cache.get(skill)
+    if cached is not None and cached[0] == others and cached[1] is stats:
+        return cached[2]
     total = weights = 0.0
     for other, similarity in stats.related.get(skill, ()):
-        trace = state.skills.get(other)
-        if trace is None or other == skill:
+        seen = state.skills.get(other)
+        if seen is None or other == skill:
             continue
         expected = stats.difficulty[other]
-        residual = (trace.successes + 2 * expected) / (trace.attempts + 2) - expected
+        residual = (seen.successes + 2 * expected) / (seen.attempts + 2) - expected
         total += similarity * residual
         weights += abs(similarity)
-    return total / (weights + 0.5)
+    value = total / (weights + 0.5)
+    state.related_cache[skill] = (others, stats, value)
+    return value
 
 
 def _record(state: LearnerState, skill: int, correct: int, stats: SkillStats) -> None:
@@ -418,10 +429,12 @@ def _related_skills(
 
 @dataclass(frozen=True, slots=True)
 class KTConfig:
-    trees: int = 150
-    learning_rate: float = 0.15
-    max_leaf_nodes: int = 63
-    max_depth: int = 10
+    # Cross-validated on ASSISTments 2009 (5 folds by student): 150 trees of 63 leaves reach
+    # 0.8430 AUC against 0.8419 here, for about 1.7x the fitting time.
+    trees: int = 100
+    learning_rate: float = 0.2
+    max_leaf_nodes: int = 31
+    max_depth: int = 8
     min_samples_leaf: int = 100
     l2_regularization: float = 1.0
     seed: int = 0
