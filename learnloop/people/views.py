@@ -50,6 +50,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": employee,
             "show_record": show_record,
+            "show_skills": can(principal, "skills.view_profile", employee),
+            "can_endorse": can(principal, "skills.endorse", employee),
             "chain": employee.chain_above() if show_record else [],
             "reports": queries.direct_reports(employee),
         },

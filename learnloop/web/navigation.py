@@ -22,6 +22,7 @@ MENU: tuple[Entry, ...] = (
     Entry("My team", "people:team", "people.view_team"),
     Entry("People", "people:directory", "people.view_directory"),
     Entry("Org chart", "people:org_chart", "people.view_directory"),
+    Entry("Skills", "skills:home", "skills.view_taxonomy"),
     Entry("Feedback", "feedback:index", "feedback.use"),
     Entry("1:1s", "feedback:checkins", "feedback.use"),
     Entry("Goals", "feedback:okrs", "feedback.use"),

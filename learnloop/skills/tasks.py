@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.tasks import task
+
+from learnloop.people.models import Organization
+from learnloop.skills import actions
+
+
+@task
+def refresh_profiles() -> int:
+    """Re-age every organization's stored skill profiles: evidence loses weight as it ages."""
+    return sum(
+        actions.refresh_profiles(organization) for organization in Organization.objects.all()
+    )
