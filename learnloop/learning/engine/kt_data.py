@@ -53,12 +53,21 @@ def _integers(source: str, line: int, text: str, what: str) -> list[int]:
 
 
 def parse_sequences(lines: Iterable[str], source: str = "<input>") -> list[Sequence]:
-    """Parse the three-line format; raise :class:`KTFormatError` at the first bad line."""
-    numbered = [(n, text) for n, text in enumerate(lines, start=1) if text.strip()]
+    """Parse the three-line format; raise :class:`KTFormatError` at the first bad line.
+
+    Blank lines between students are skipped; inside a student record the two lines after the
+    count are taken as they are (both empty for a student with no responses).
+    """
+    numbered = list(enumerate(lines, start=1))
     sequences: list[Sequence] = []
-    for start in range(0, len(numbered), 3):
-        group = numbered[start : start + 3]
-        count_line, count_text = group[0]
+    position = 0
+    while position < len(numbered):
+        count_line, count_text = numbered[position]
+        if not count_text.strip():
+            position += 1
+            continue
+        group = numbered[position : position + 3]
+        position += 3
         if len(group) < 3:
             raise KTFormatError(
                 source,
@@ -87,15 +96,15 @@ def parse_sequences(lines: Iterable[str], source: str = "<input>") -> list[Seque
                 correct_line,
                 f"{len(correct)} outcomes but the count on line {count_line} says {count}",
             )
-        for position, value in enumerate(correct, start=1):
+        for number, value in enumerate(correct, start=1):
             if value not in (0, 1):
                 raise KTFormatError(
-                    source, correct_line, f"outcome number {position} is {value}, expected 0 or 1"
+                    source, correct_line, f"outcome number {number} is {value}, expected 0 or 1"
                 )
-        for position, value in enumerate(skills, start=1):
+        for number, value in enumerate(skills, start=1):
             if value < 0:
                 raise KTFormatError(
-                    source, skills_line, f"skill id number {position} is negative ({value})"
+                    source, skills_line, f"skill id number {number} is negative ({value})"
                 )
         sequences.append(Sequence(tuple(skills), tuple(correct)))
     return sequences

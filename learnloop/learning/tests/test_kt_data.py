@@ -26,6 +26,11 @@ def test_it_reads_students_with_trailing_commas_and_blank_lines():
     ]
 
 
+def test_a_student_with_no_responses_keeps_the_next_students_lines_aligned():
+    text = "0\n\n\n2\n5,6\n1,0\n"
+    assert parse_sequences(text.splitlines()) == [Sequence((), ()), Sequence((5, 6), (1, 0))]
+
+
 def test_it_names_the_line_of_a_non_numeric_outcome():
     assert errors_of("2\n1,2\n1,x\n") == "f.csv, line 3: outcome number 2 is 'x', not an integer"
 

@@ -55,13 +55,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "evaluate":
             test = _read(options["test"])  # a bad test file fails before the fit
-            tracer = _fit(options["train"], options["seed"])
             outcomes = kt.outcomes_of(test)
+            if outcomes.size == 0:
+                raise CommandError(f"{options['test']}: no responses to predict")
             if outcomes.min() == outcomes.max():
                 raise CommandError(
                     f"{options['test']}: all responses are {'correct' if outcomes[0] else 'wrong'}; "
                     "AUC is undefined"
                 )
+            tracer = _fit(options["train"], options["seed"])
             scores = tracer.predict_sequences(test)
             self.stdout.write(
                 f"AUC={kt.auc(outcomes, scores):.4f} RMSE={kt.rmse(outcomes, scores):.4f}"
