@@ -84,7 +84,7 @@ test-browser: setup $(CHROMIUM)
 test: lint test-sqlite test-postgres test-browser
 
 bench: setup
-	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench node_modules var .mypy_cache .ruff_cache

@@ -3,59 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from learnloop.demo import build
 from learnloop.people.models import Employee
-from learnloop.surveys import actions, demo, queries
+from learnloop.surveys import actions, queries
 from learnloop.surveys.models import Instrument, Pulse, Response
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault(
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-)  # Playwright's sync API runs an event loop
-
-CHROMIUM = os.environ.get("LEARNLOOP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Chromium is not installed at {CHROMIUM} (make test-browser installs Debian's chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, live_server, settings) -> Iterator[object]:
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -63,7 +20,9 @@ def world(transactional_db) -> dict[str, object]:
     personas = {p.key: p for p in build.build(60, 11)}
     organization = _demo_org()
     today = datetime.date.today()
-    pulses = demo.seed(organization, 11, today)
+    pulses = list(
+        Pulse.objects.filter(organization=organization).order_by("opens_on")
+    )  # from the demo
     safety = Instrument.objects.get(organization=organization, key="psychological-safety")
     open_pulse = actions.create_pulse(
         organization,
