@@ -201,11 +201,14 @@ def build(
                                          source=Source.LEARNING, observed_on=learned,
                                          evidence_ref=f"Course: {skill.label[:80]} (demo catalogue)",
                                          confidence=0.8))  # fmt: skip
-    SkillClaim.objects.bulk_create(claims, batch_size=2000)
-    outcome.claims = len(claims)
-    # Recombine every claim of the organization's people, the ones they had included.
+    # Recombine every claim of the organization's people, the ones they had included; the new
+    # claims are combined from memory rather than read back (10,000 people make 120k of them).
     grouped: dict[tuple[int, int], list[Claim]] = defaultdict(list)
     for claim in SkillClaim.objects.filter(employee__organization=organization, withdrawn=False):
+        grouped[(claim.employee_id, claim.skill_id)].append(queries.as_claim(claim))
+    SkillClaim.objects.bulk_create(claims, batch_size=2000)
+    outcome.claims = len(claims)
+    for claim in claims:
         grouped[(claim.employee_id, claim.skill_id)].append(queries.as_claim(claim))
     now = timezone.now()
     stored = []
