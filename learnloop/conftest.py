@@ -8,6 +8,7 @@ hr (HR admin), ld (L&D admin), exec (executive, reports to ceo), outsider (anoth
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,3 +141,22 @@ def open_page(browser: Any, live_server: Any, settings: Any) -> Iterator[Callabl
 @pytest.fixture
 def page(open_page: Callable[[], Any]) -> Any:
     return open_page()
+
+
+@pytest.fixture
+def personas(transactional_db: None) -> dict[str, Any]:
+    """The demo organization (60 people, with every domain's history) for browser tests, by persona key."""
+    from learnloop.demo import build
+
+    return {persona.key: persona for persona in build.build(60, 11)}
+
+
+def sign_in(page: Any, email: str) -> None:
+    """Sign in through the login form with the demo password."""
+    from learnloop.demo import build
+
+    page.goto("/")
+    page.get_by_label("Work e-mail").fill(email)
+    page.get_by_label("Password").fill(build.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from learnloop.conftest import sign_in
 from learnloop.demo import build
 from learnloop.feedback.models import AgendaItem, CheckInSeries, Feedback
 
@@ -13,21 +14,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def personas(transactional_db) -> dict[str, build.Persona]:
-    by_key = {persona.key: persona for persona in build.build(60, 11)}
+def personas(personas: dict[str, build.Persona]) -> dict[str, build.Persona]:
+    by_key = personas
     # The walkthrough starts the manager's 1:1 series with the employee itself.
     CheckInSeries.objects.filter(
         manager__user=by_key["manager"].user, report__user=by_key["employee"].user
     ).delete()
     return by_key
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_label("Work e-mail").fill(email)
-    page.get_by_label("Password").fill(build.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_a_manager_and_report_run_a_full_check_in(open_page, personas):

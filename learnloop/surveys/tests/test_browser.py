@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from learnloop.conftest import sign_in
 from learnloop.demo import build
 from learnloop.people.models import Employee
 from learnloop.surveys import actions, queries
@@ -16,8 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def world(transactional_db) -> dict[str, object]:
-    personas = {p.key: p for p in build.build(60, 11)}
+def world(personas: dict[str, build.Persona]) -> dict[str, object]:
     organization = _demo_org()
     today = datetime.date.today()
     pulses = list(
@@ -33,14 +33,6 @@ def world(transactional_db) -> dict[str, object]:
         actor_label="test",
     )
     return {"personas": personas, "closed": pulses[-1], "open": open_pulse}
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_label("Work e-mail").fill(email)
-    page.get_by_label("Password").fill(build.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_an_employee_answers_a_pulse_anonymously(page, world):

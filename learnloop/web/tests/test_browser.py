@@ -6,23 +6,10 @@ import re
 
 import pytest
 
-from learnloop.demo import build
+from learnloop.conftest import sign_in
 from learnloop.people.models import Employee
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def personas(transactional_db) -> dict[str, build.Persona]:
-    return {persona.key: persona for persona in build.build(60, 11)}
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_label("Work e-mail").fill(email)
-    page.get_by_label("Password").fill(build.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 PANELS = {
