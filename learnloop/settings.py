@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "learnloop.learning",
     "learnloop.feedback",
     "learnloop.surveys",
+    "learnloop.mentoring",
+    "learnloop.insights",
     "learnloop.jobs",
     "learnloop.web",
     "learnloop.api",

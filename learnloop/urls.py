@@ -12,6 +12,8 @@ urlpatterns = [
     path("learning/", include("learnloop.learning.urls")),
     path("feedback/", include("learnloop.feedback.urls")),
     path("surveys/", include("learnloop.surveys.urls")),
+    path("mentoring/", include("learnloop.mentoring.urls")),
+    path("insights/", include("learnloop.insights.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]

@@ -24,6 +24,9 @@ errors.install(api)
 def _mount() -> None:
     from learnloop.accounts.api import router as accounts_router
     from learnloop.feedback.api import router as feedback_router
+    from learnloop.insights.api import router as insights_router
+    from learnloop.learning.api import router as learning_router
+    from learnloop.mentoring.api import router as mentoring_router
     from learnloop.people.api import router as people_router
     from learnloop.skills.api import router as skills_router
     from learnloop.surveys.api import router as surveys_router
@@ -33,6 +36,9 @@ def _mount() -> None:
     api.add_router("/", skills_router)
     api.add_router("/", surveys_router)
     api.add_router("/", feedback_router)
+    api.add_router("/", learning_router)
+    api.add_router("/", mentoring_router)
+    api.add_router("/", insights_router)
 
 
 _mount()

@@ -15,6 +15,9 @@ from learnloop.audit.models import AuditEvent
 from learnloop.demo.company import build_company
 from learnloop.demo.models import DemoPersona
 from learnloop.feedback import demo as feedback_demo
+from learnloop.insights import demo as insights_demo
+from learnloop.learning import demo as learning_demo
+from learnloop.mentoring import demo as mentoring_demo
 from learnloop.people import actions as people
 from learnloop.people.importing.plan import plan_import
 from learnloop.people.models import (
@@ -109,6 +112,10 @@ def build(employees: int, seed: int, today: datetime.date | None = None) -> list
     skills_demo.build(organization, seed=seed, today=day)
     surveys_demo.seed(organization, seed, day)
     feedback_demo.populate(organization, seed=seed, today=day)
+    learning_demo.build(organization, seed=seed, today=day)
+    mentoring_demo.build(organization, seed=seed, today=day)
+    # Last: the dashboards summarise what the domains above recorded.
+    insights_demo.build(organization, seed=seed, today=day)
     return personas
 
 

@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from learnloop.learning import views
 
 app_name = "learning"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

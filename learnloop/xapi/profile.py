@@ -43,6 +43,9 @@ RECEIVED_FEEDBACK = _verb("received-feedback")
 MENTORED = _verb("mentored")
 RESPONDED = _verb("responded", "responded to")
 ASSESSED = _verb("assessed")
+LAUNCHED = _verb("launched")
+PROGRESSED = _verb("progressed")
+RATED = _verb("rated")
 PROFILE_VERBS = (
     STARTED,
     COMPLETED,
@@ -57,6 +60,9 @@ PROFILE_VERBS = (
     MENTORED,
     RESPONDED,
     ASSESSED,
+    LAUNCHED,
+    PROGRESSED,
+    RATED,
 )
 
 COURSE = ACTIVITY_TYPES + "course"
@@ -69,6 +75,15 @@ MENTORING_SESSION = ACTIVITY_TYPES + "mentoring-session"
 SKILL = ACTIVITY_TYPES + "skill"
 LEARNING_PATH = ACTIVITY_TYPES + "learning-path"
 RECORD = ACTIVITY_TYPES + "record"
+MICRO_LESSON = ACTIVITY_TYPES + "micro-lesson"
+ARTICLE = ACTIVITY_TYPES + "article"
+VIDEO = ACTIVITY_TYPES + "video"
+BOOK = ACTIVITY_TYPES + "book"
+EXTERNAL_COURSE = ACTIVITY_TYPES + "external-course"
+EXPERT_SESSION = ACTIVITY_TYPES + "expert-session"
+PRACTICE_PROJECT = ACTIVITY_TYPES + "practice-project"
+MENTORING_RELATIONSHIP = ACTIVITY_TYPES + "mentoring-relationship"
+MENTORING_PROGRAM = ACTIVITY_TYPES + "mentoring-program"
 PROFILE_ACTIVITY_TYPES = (
     COURSE,
     MODULE,
@@ -80,9 +95,26 @@ PROFILE_ACTIVITY_TYPES = (
     SKILL,
     LEARNING_PATH,
     RECORD,
+    MICRO_LESSON,
+    ARTICLE,
+    VIDEO,
+    BOOK,
+    EXTERNAL_COURSE,
+    EXPERT_SESSION,
+    PRACTICE_PROJECT,
+    MENTORING_RELATIONSHIP,
+    MENTORING_PROGRAM,
 )
 
 AUDIT_EVENT = EXTENSIONS + "audit-event"
+# Learning and mentoring statements (docs/xapi-profile.md, "Learning and mentoring").
+ENROLLMENT_SOURCE = EXTENSIONS + "enrollment-source"  # "self" | "manager" | "learning-team"
+DUE_DATE = EXTENSIONS + "due-date"
+COST = EXTENSIONS + "cost"
+SKILLS = EXTENSIONS + "skills"
+PROGRESS = EXTENSIONS + "progress"
+MENTEE = EXTENSIONS + "mentee"
+MENTORING_PROGRAM_EXT = EXTENSIONS + "mentoring-program"
 
 
 def audit_verb(action: str) -> Verb:

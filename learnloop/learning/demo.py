@@ -1,0 +1,11 @@
+"""The demo organization's learning history."""
+
+from __future__ import annotations
+
+import datetime
+
+from learnloop.people.models import Organization
+
+
+def build(organization: Organization, *, seed: int, today: datetime.date) -> None:
+    """Fill the demo organization with months of learning activity (deterministic in seed)."""
