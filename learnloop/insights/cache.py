@@ -1,0 +1,32 @@
+"""Computed dashboards, cached per (scope, filters) under the facts' version: a refresh bumps
+the version, so every cached dashboard is invalidated at once without a scan of the cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+
+from learnloop.insights import refresh
+
+TIMEOUT = 24 * 3600
+
+
+def version() -> int:
+    return int(refresh.store().manifest().get("version", 0))
+
+
+def key_for(*parts: object) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"insights:{refresh.store_directory().name}:v{version()}:{digest}"
+
+
+def cached[T](parts: tuple[object, ...], compute: Callable[[], T]) -> T:
+    key = key_for(*parts)
+    found: T | None = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(key, value, TIMEOUT)
+    return value

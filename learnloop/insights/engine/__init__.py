@@ -1,0 +1,1 @@
+"""The analytical core of insights: Parquet fact files queried with DuckDB (no Django here)."""
