@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from learnloop.accounts.models import User
 from learnloop.audit import events
 from learnloop.people.models import Employee, JobRole, Organization
 from learnloop.skills import queries
+from learnloop.skills.documents import DocumentError, check_upload, extract_text
 from learnloop.skills.engine.profile import combine
 from learnloop.skills.models import (
     CareerGoal,
@@ -22,6 +24,7 @@ from learnloop.skills.models import (
     EmployeeSkill,
     Framework,
     FrameworkSkill,
+    InferenceJob,
     Occupation,
     OrganizationSkillSetting,
     ProficiencyLevel,
@@ -42,6 +45,8 @@ DEFAULT_LEVELS = (
     (5, "Expert", "Is the reference inside and outside the organization; shapes standards and practice."),
 )  # fmt: skip
 MAX_SUGGESTIONS = 40
+MAX_TEXT = 60_000
+logger = logging.getLogger(__name__)
 
 
 class SkillsError(ValueError):
@@ -137,7 +142,12 @@ def withdraw_claim(claim: SkillClaim, *, actor: User | None) -> None:
 
 @transaction.atomic
 def suggest_from_text(
-    employee: Employee, text: str, *, actor: User | None, source_name: str = ""
+    employee: Employee,
+    text: str,
+    *,
+    actor: User | None,
+    source_name: str = "",
+    job: InferenceJob | None = None,
 ) -> list[Suggestion]:
     """Read skills out of a CV or write-up into pending suggestions; nothing enters the
     profile until the employee accepts a suggestion."""
@@ -162,6 +172,7 @@ def suggest_from_text(
                 span_end=item.span[1] if item.span else None,
                 score=item.score,
                 source_name=source_name[:255],
+                job=job,
             )
         )
         if len(created) >= MAX_SUGGESTIONS:
@@ -174,6 +185,124 @@ def suggest_from_text(
         data={"count": len(created), "source_name": source_name},
     )
     return created
+
+
+@transaction.atomic
+def request_inference(
+    employee: Employee,
+    *,
+    actor: User | None,
+    text: str = "",
+    document: bytes = b"",
+    source_name: str = "",
+) -> InferenceJob:
+    """Queue a pasted text or an uploaded document for the worker, which reads it and
+    stores the suggestions (:func:`run_inference`). Only checks that need no parsing happen
+    here, so the request returns at once."""
+    if document:
+        source_name = source_name or "upload"
+        try:
+            check_upload(source_name, len(document))
+        except DocumentError as exc:
+            raise SkillsError(str(exc)) from None
+        text = ""
+    else:
+        text = text.replace("\x00", "")[:MAX_TEXT]
+        if not text.strip():
+            raise SkillsError("text: paste some text or choose a file")
+        source_name = source_name or "pasted text"
+    job = InferenceJob.objects.create(
+        employee=employee,
+        requested_by=actor,
+        source_name=source_name[:255],
+        text=text,
+        document=document,
+    )
+    events.record(
+        "skills.inference_requested",
+        actor=actor,
+        target=job,
+        data={"employee": employee.pk, "source_name": job.source_name},
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from learnloop.skills.tasks import infer_skills
+
+    try:
+        infer_skills.enqueue(job_id)
+    except Exception:  # an unreachable queue must not turn the upload into a server error
+        logger.exception("could not enqueue skills inference job %s", job_id)
+        _fail(
+            job_id,
+            "The background worker could not be reached; nothing was added. Try again later.",
+        )
+
+
+@transaction.atomic
+def _fail(job_id: int, message: str) -> None:
+    job = InferenceJob.objects.select_for_update().get(pk=job_id)
+    job.status = InferenceJob.Status.FAILED
+    job.error = message[:2000]
+    job.text, job.document = "", b""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "text", "document", "finished_at"])
+    events.record(
+        "skills.inference_failed",
+        actor_label="worker",
+        target=job,
+        data={"employee": job.employee_id, "error": job.error},
+    )
+
+
+def run_inference(job_id: int) -> InferenceJob | None:
+    """The worker's side: read the document, rank skills, store the suggestions and finish
+    the job in one transaction, so a failure leaves no suggestion behind, only the error.
+    Returns None when the job is gone or another worker already took it."""
+    taken = InferenceJob.objects.filter(pk=job_id, status=InferenceJob.Status.PENDING).update(
+        status=InferenceJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not taken:
+        return None
+    job = InferenceJob.objects.select_related("employee__organization", "requested_by").get(
+        pk=job_id
+    )
+    try:
+        if job.document:
+            try:
+                text = extract_text(job.source_name, bytes(job.document))
+            except DocumentError:
+                raise
+            except Exception as exc:  # parsers raise many kinds on damaged files
+                raise DocumentError(f"{job.source_name}: could not be read ({exc})") from None
+        else:
+            text = job.text
+        with transaction.atomic():
+            created = suggest_from_text(
+                job.employee,
+                text.replace("\x00", ""),
+                actor=job.requested_by,
+                source_name=job.source_name,
+                job=job,
+            )
+            job.status = InferenceJob.Status.DONE
+            job.suggestion_count = len(created)
+            job.text, job.document = "", b""
+            job.finished_at = timezone.now()
+            job.save(
+                update_fields=["status", "suggestion_count", "text", "document", "finished_at"]
+            )
+    except DocumentError as exc:
+        _fail(job.pk, str(exc))
+    except (LookupError, FileNotFoundError) as exc:
+        _fail(job.pk, f"The skills engine is not ready: {str(exc).strip(chr(39) + chr(34))}")
+    except Exception:
+        _fail(job.pk, "Reading skills out of this text failed; nothing was added. Try again later.")
+        raise
+    job.refresh_from_db()
+    return job
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -14,10 +15,11 @@ from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.people.models import Employee, JobRole, Organization
 from learnloop.permissions import Principal, can, principal_for, require
 from learnloop.skills import actions, queries
-from learnloop.skills.models import RoleProfile, Skill, Source, Suggestion
+from learnloop.skills.models import InferenceJob, RoleProfile, Skill, Source, Suggestion
 
 router = Router(tags=["skills"])
 MAX_TEXT = 60_000
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class SkillOut(Schema):
@@ -352,12 +354,49 @@ def suggestions(request: HttpRequest) -> list[SuggestionOut]:
     return [_suggestion_out(s) for s in pending]
 
 
+class JobOut(Schema):
+    id: int
+    status: str  # pending, running, done or failed
+    source_name: str
+    error: str
+    suggestion_count: int
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    status_url: str
+    suggestions: list[SuggestionOut]  # the job's pending suggestions once it is done
+
+
+def _job_out(request: HttpRequest, job: InferenceJob) -> JobOut:
+    suggestions = (
+        job.suggestions.filter(status=Suggestion.Status.PENDING).select_related("skill")
+        if job.status == InferenceJob.Status.DONE
+        else []
+    )
+    return JobOut(
+        id=job.pk, status=job.status, source_name=job.source_name, error=job.error,
+        suggestion_count=job.suggestion_count, created_at=job.created_at,
+        finished_at=job.finished_at, status_url=_status_url(request, job),
+        suggestions=[_suggestion_out(s) for s in suggestions],
+    )  # fmt: skip
+
+
+def _status_url(request: HttpRequest, job: InferenceJob) -> str:
+    return request.build_absolute_uri(reverse("api:skills_inference_job", args=[job.pk]))
+
+
+def _queued(request: HttpRequest, response: HttpResponse, job: InferenceJob) -> Status[JobOut]:
+    job.refresh_from_db()  # an immediate task backend may have finished it already
+    response["Location"] = _status_url(request, job)
+    return Status(202, _job_out(request, job))
+
+
 @router.post(
     "/skills/suggestions",
-    response={201: list[SuggestionOut], 400: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse},
-    summary="Suggest skills from your text (a CV, a write-up); nothing is added until you accept",
+    response={202: JobOut, 400: ErrorResponse, 403: ErrorResponse},
+    summary="Queue your text (a CV, a write-up) for skill suggestions; poll the status URL "
+    "(Location) for the result. Nothing is added to your profile until you accept",
 )
-def suggest(request: HttpRequest, payload: TextIn) -> Status[list[SuggestionOut]]:
+def suggest(request: HttpRequest, response: HttpResponse, payload: TextIn) -> Status[JobOut]:
     principal = principal_for(request.user)
     employee = _me(principal)
     require(principal, "skills.claim", employee)
@@ -366,13 +405,48 @@ def suggest(request: HttpRequest, payload: TextIn) -> Status[list[SuggestionOut]
             400, "invalid_request", "text: empty", [{"field": "text", "message": "empty"}]
         )
     try:
-        created = actions.suggest_from_text(
-            employee, payload.text[:MAX_TEXT], actor=principal.user, source_name="API"
+        job = actions.request_inference(
+            employee, actor=principal.user, text=payload.text[:MAX_TEXT], source_name="API"
         )
-    except (LookupError, FileNotFoundError) as exc:
-        raise ApiError(503, "taxonomy_unavailable", str(exc).strip("'\"")) from None
-    saved = Suggestion.objects.filter(pk__in=[s.pk for s in created]).select_related("skill")
-    return Status(201, [_suggestion_out(s) for s in saved])
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    return _queued(request, response, job)
+
+
+@router.post(
+    "/skills/suggestions/upload",
+    response={202: JobOut, 400: ErrorResponse, 403: ErrorResponse},
+    summary="Queue a .txt, .pdf or .docx CV for skill suggestions; poll the status URL",
+)
+def suggest_from_file(
+    request: HttpRequest, response: HttpResponse, file: File[UploadedFile]
+) -> Status[JobOut]:
+    principal = principal_for(request.user)
+    employee = _me(principal)
+    require(principal, "skills.claim", employee)
+    name = str(file.name or "upload")
+    if file.size is not None and file.size > MAX_UPLOAD:
+        raise ApiError(400, "invalid_file", f"file: {name} is larger than 10 MB")
+    try:
+        job = actions.request_inference(
+            employee, actor=principal.user, document=file.read(MAX_UPLOAD + 1), source_name=name
+        )
+    except actions.SkillsError as exc:
+        raise ApiError(400, "invalid_file", f"file: {exc}") from None
+    return _queued(request, response, job)
+
+
+@router.get(
+    "/skills/inference-jobs/{job_pk}",
+    response={200: JobOut, 403: ErrorResponse, 404: ErrorResponse},
+    summary="A queued skill-suggestion job: its status, then its suggestions or its error",
+    url_name="skills_inference_job",
+)
+def inference_job(request: HttpRequest, job_pk: int) -> JobOut:
+    principal = principal_for(request.user)
+    job = get_object_or_404(InferenceJob.objects.select_related("employee"), pk=job_pk)
+    require(principal, "skills.claim", job.employee)
+    return _job_out(request, job)
 
 
 @router.post(

@@ -12,10 +12,28 @@ class DocumentError(ValueError):
     pass
 
 
+SUFFIXES = ("txt", "md", "text", "pdf", "docx")
+
+
+def _suffix(name: str) -> str:
+    return name.lower().rsplit(".", 1)[-1] if "." in name else ""
+
+
+def check_upload(name: str, size: int) -> None:
+    """The checks that need no parsing, done while the person waits; reading the document
+    happens in the worker."""
+    if size > MAX_BYTES:
+        raise DocumentError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if _suffix(name) not in SUFFIXES:
+        raise DocumentError(f"{name}: upload a .txt, .pdf or .docx file")
+    if size == 0:
+        raise DocumentError(f"{name}: the file is empty")
+
+
 def extract_text(name: str, data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise DocumentError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    suffix = _suffix(name)
     if suffix in ("txt", "md", "text"):
         try:
             text = data.decode("utf-8-sig")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -344,6 +346,9 @@ class Suggestion(models.Model):
     source_name = models.CharField(max_length=255, blank=True, help_text="The uploaded file.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
+    job = models.ForeignKey(
+        "InferenceJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -377,3 +382,48 @@ class CareerGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} → {self.profile}"
+
+
+STALE_AFTER = datetime.timedelta(minutes=5)
+
+
+class InferenceJob(models.Model):
+    """A pasted text or uploaded document waiting for the worker to read skills out of it.
+    The text and file are kept only until the job ends; then only the suggestions (each with
+    its one sentence of evidence) or the error remain."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the worker"
+        RUNNING = "running", "Reading"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="inference_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(blank=True)
+    document = models.BinaryField(blank=True, default=b"")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    suggestion_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["employee", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_name or 'text'} for {self.employee} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def waiting_long(self) -> bool:
+        """Unfinished after five minutes: the worker is probably not running."""
+        return not self.finished and timezone.now() - self.created_at > STALE_AFTER

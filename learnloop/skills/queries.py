@@ -22,6 +22,7 @@ from learnloop.skills.engine.ranker import QUALITY, SUGGEST_AT, Candidate, Skill
 from learnloop.skills.models import (
     CareerGoal,
     EmployeeSkill,
+    InferenceJob,
     OrganizationSkillSetting,
     ProficiencyScale,
     RoleProfile,
@@ -182,6 +183,17 @@ def infer_skills(
         if pk in skills
     ]
     return sorted(found, key=lambda item: -item.score)
+
+
+def recent_jobs(employee: Employee, limit: int = 5) -> list[InferenceJob]:
+    """The person's unfinished inference jobs and those that ended in the last hour."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return list(
+        InferenceJob.objects.filter(employee=employee)
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=since))
+        .defer("text", "document")
+        .order_by("-created_at")[:limit]
+    )
 
 
 # -- profiles ---------------------------------------------------------------------------

@@ -12,3 +12,10 @@ def refresh_profiles() -> int:
     return sum(
         actions.refresh_profiles(organization) for organization in Organization.objects.all()
     )
+
+
+@task
+def infer_skills(job_id: int) -> str:
+    """Read skills out of a queued CV or text (see ``actions.request_inference``)."""
+    job = actions.run_inference(job_id)
+    return job.status if job is not None else "skipped"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/<int:pk>/endorse/", views.endorse, name="endorse"),
     path("claims/<int:pk>/withdraw/", views.withdraw_claim, name="withdraw_claim"),
     path("infer/", views.infer, name="infer"),
+    path("infer/jobs/<int:pk>/", views.inference_job, name="inference_job"),
     path("suggestions/<int:pk>/", views.decide, name="decide"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("taxonomy/options/", views.skill_options, name="skill_options"),

@@ -13,9 +13,9 @@ from learnloop.accounts.models import current_user
 from learnloop.people.models import Department, Employee, JobRole, Organization
 from learnloop.permissions import Principal, can, principal_for, require
 from learnloop.skills import actions, queries
-from learnloop.skills.documents import DocumentError, extract_text
 from learnloop.skills.models import (
     Framework,
+    InferenceJob,
     Occupation,
     RoleProfile,
     Skill,
@@ -25,6 +25,7 @@ from learnloop.skills.models import (
 )
 
 MAX_TEXT = 60_000
+MAX_UPLOAD = 10 * 1024 * 1024
 
 
 def _organization(principal: Principal) -> Organization:
@@ -176,28 +177,33 @@ def endorse(request: HttpRequest, pk: int) -> HttpResponse:
 # -- text inference ---------------------------------------------------------------------
 
 
+def _levels(organization: Organization) -> range:
+    return range(1, queries.scale_top(organization) + 1)
+
+
 @login_required
 def infer(request: HttpRequest) -> HttpResponse:
+    """Paste or upload; the worker reads the text (a few seconds) while the page polls."""
     principal = principal_for(request.user)
     employee = _me(principal)
     require(principal, "skills.claim", employee)
     if request.method == "POST":
-        text = request.POST.get("text", "")[:MAX_TEXT]
-        name = "pasted text"
         upload = request.FILES.get("file")
         try:
             if upload is not None:
-                name = str(upload.name or "upload")
-                text = extract_text(name, upload.read(11 * 1024 * 1024))
-            if not text.strip():
-                raise DocumentError("Paste some text or choose a file.")
-            created = actions.suggest_from_text(
-                employee, text, actor=current_user(request), source_name=name
-            )
-            messages.success(request, f"{len(created)} new skill suggestion(s) from {name}.")
+                if upload.size is not None and upload.size > MAX_UPLOAD:
+                    raise actions.SkillsError(f"{upload.name}: larger than 10 MB")
+                actions.request_inference(
+                    employee, actor=current_user(request), document=upload.read(MAX_UPLOAD + 1),
+                    source_name=str(upload.name or "upload"),
+                )  # fmt: skip
+            else:
+                actions.request_inference(
+                    employee, actor=current_user(request), text=request.POST.get("text", "")
+                )
             return redirect("skills:infer")
-        except (DocumentError, LookupError, FileNotFoundError) as exc:
-            messages.error(request, str(exc).strip("'\""))
+        except actions.SkillsError as exc:
+            messages.error(request, str(exc))
     suggestions = Suggestion.objects.filter(
         employee=employee, status=Suggestion.Status.PENDING
     ).select_related("skill")
@@ -205,10 +211,31 @@ def infer(request: HttpRequest) -> HttpResponse:
         request,
         "skills/infer.html",
         {
+            "jobs": queries.recent_jobs(employee),
             "suggestions": suggestions,
-            "levels": range(1, queries.scale_top(employee.organization) + 1),
+            "levels": _levels(employee.organization),
         },
     )
+
+
+@login_required
+def inference_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One job's progress; htmx polls this fragment until the job is done or failed, then
+    the fragment carries the job's suggestions (or its error) and stops polling."""
+    principal = principal_for(request.user)
+    job = get_object_or_404(InferenceJob.objects.select_related("employee"), pk=pk)
+    require(principal, "skills.claim", job.employee)
+    context = {
+        "job": job,
+        "show_suggestions": True,
+        "job_suggestions": job.suggestions.filter(status=Suggestion.Status.PENDING).select_related(
+            "skill"
+        ),
+        "levels": _levels(job.employee.organization),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "skills/_job.html", context)
+    return render(request, "skills/job.html", context)
 
 
 @login_required

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +62,14 @@ def taxonomy(org: Org) -> Taxonomy:
     )
     actions.add_claim(org.employee, python, 2, Source.SELF, actor=org.employee.user)
     return Taxonomy(python, sql, team, nursing, role)
+
+
+Worker = Callable[[], AbstractContextManager[Any]]
+
+
+@pytest.fixture
+def worker(settings: Any, django_capture_on_commit_callbacks: Callable[..., Any]) -> Worker:
+    """``with worker():`` runs the tasks queued inside the block when it commits, as the
+    worker would, using django.tasks' immediate backend."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -9,7 +9,7 @@ from django.test import Client
 
 from learnloop.conftest import Org
 from learnloop.skills.models import RoleProfile, SkillClaim, Source, Suggestion
-from learnloop.skills.tests.conftest import Taxonomy
+from learnloop.skills.tests.conftest import Taxonomy, Worker
 
 pytestmark = pytest.mark.urls("learnloop.skills.tests.urls")
 ALL = ("employee", "manager", "peer", "hr", "ld", "executive", "outsider")
@@ -136,11 +136,14 @@ def test_endorsements_come_from_colleagues(
     assert SkillClaim.objects.filter(source=Source.PEER).count() == (1 if status == 201 else 0)
 
 
-def test_text_suggestions_then_a_decision(org: Org, taxonomy: Taxonomy) -> None:
+def test_text_suggestions_then_a_decision(org: Org, taxonomy: Taxonomy, worker: Worker) -> None:
     c = client(org, "employee")
-    response = post(c, f"{API}/suggestions", {"text": "Daily SQL work. I manage a team."})
-    assert response.status_code == 201
-    found = {s["skill"]["label"]: s for s in response.json()}
+    with worker():
+        response = post(c, f"{API}/suggestions", {"text": "Daily SQL work. I manage a team."})
+    assert response.status_code == 202
+    status = c.get(response["Location"]).json()
+    assert status["status"] == "done"
+    found = {s["skill"]["label"]: s for s in status["suggestions"]}
     assert found["manage a team"]["evidence"] == "manage a team"
     decided = post(
         c,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from learnloop.conftest import Org
 from learnloop.skills.models import EmployeeSkill, SkillClaim, Source, Suggestion
-from learnloop.skills.tests.conftest import Taxonomy
+from learnloop.skills.tests.conftest import Taxonomy, Worker
 
 ALL = ("employee", "manager", "peer", "hr", "ld", "executive", "outsider")
 
@@ -147,12 +147,13 @@ def test_colleagues_may_endorse_but_not_oneself(
 
 
 def test_pasted_text_gives_suggestions_that_enter_the_profile_only_when_accepted(
-    org: Org, taxonomy: Taxonomy
+    org: Org, taxonomy: Taxonomy, worker: Worker
 ) -> None:
     employee = client(org, "employee")
-    employee.post(
-        reverse("skills:infer"), {"text": "I wrote SQL reports.\nNow I manage a team of five."}
-    )
+    with worker():
+        employee.post(
+            reverse("skills:infer"), {"text": "I wrote SQL reports.\nNow I manage a team of five."}
+        )
     suggestions = {s.skill.label: s for s in Suggestion.objects.filter(employee=org.employee)}
     assert {"SQL", "manage a team"} <= set(suggestions)
     assert suggestions["manage a team"].evidence == "manage a team"
@@ -193,7 +194,7 @@ def test_an_upload_that_is_not_a_document_is_refused_by_name(org: Org, taxonomy:
     assert b"cv.exe: upload a .txt, .pdf or .docx file" in response.content
 
 
-def test_a_docx_cv_is_read(org: Org, taxonomy: Taxonomy) -> None:
+def test_a_docx_cv_is_read(org: Org, taxonomy: Taxonomy, worker: Worker) -> None:
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -203,9 +204,10 @@ def test_a_docx_cv_is_read(org: Org, taxonomy: Taxonomy) -> None:
     document.add_paragraph("Five years of SQL and Python programming.")
     buffer = io.BytesIO()
     document.save(buffer)
-    client(org, "employee").post(
-        reverse("skills:infer"), {"file": SimpleUploadedFile("cv.docx", buffer.getvalue())}
-    )
+    with worker():
+        client(org, "employee").post(
+            reverse("skills:infer"), {"file": SimpleUploadedFile("cv.docx", buffer.getvalue())}
+        )
     labels = set(
         Suggestion.objects.filter(employee=org.employee).values_list("skill__label", flat=True)
     )
@@ -296,15 +298,16 @@ def test_a_peer_cannot_see_someone_elses_gaps(org: Org, taxonomy: Taxonomy) -> N
 
 
 def test_hidden_skills_drop_out_of_search_and_synonyms_feed_inference(
-    org: Org, taxonomy: Taxonomy
+    org: Org, taxonomy: Taxonomy, worker: Worker
 ) -> None:
     hr = client(org, "hr")
     hr.post(reverse("skills:skill", args=[taxonomy.nursing.pk]), {"synonyms": "", "hidden": "on"})
     assert b"provide nursing care" not in hr.get(reverse("skills:taxonomy") + "?q=nursing").content
     hr.post(reverse("skills:skill", args=[taxonomy.sql.pk]), {"synonyms": "postgres wrangling"})
-    client(org, "employee").post(
-        reverse("skills:infer"), {"text": "Mostly postgres wrangling lately."}
-    )
+    with worker():
+        client(org, "employee").post(
+            reverse("skills:infer"), {"text": "Mostly postgres wrangling lately."}
+        )
     assert Suggestion.objects.filter(employee=org.employee, skill=taxonomy.sql).exists()
 
 
