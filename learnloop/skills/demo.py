@@ -1,5 +1,5 @@
 """Skills for the demo organization: role profiles for its job titles, a competency framework,
-career paths up each ladder, and a year of claims (self-assessments, manager validations,
+career paths up each ladder (plus lateral moves and moves into management), and a year of claims (self-assessments, manager validations,
 completed learning) so profiles show evidence and gap views show gaps closing over time.
 
 Deterministic for a given seed and reference date. Call after the people are in place:
@@ -156,22 +156,16 @@ def build(
         description="What we expect from everyone, whatever the role.",
         entries=[item for _, items in entries for item in items],
     )  # fmt: skip
-    ladders: dict[str, list[JobRole]] = defaultdict(list)
-    for job in JobRole.objects.filter(organization=organization).exclude(level__isnull=True):
-        ladders[job.family or ""].append(job)
-    for jobs in ladders.values():
-        jobs.sort(key=lambda j: (j.level or 0, j.title))
-        for lower, upper in itertools.pairwise(jobs):
-            if (upper.level or 0) > (lower.level or 0):
-                actions.add_career_path(
-                    profiles[lower.pk], profiles[upper.pk], actor=None, note="next step"
-                )
-
     people = list(
         active_employees()
         .filter(organization=organization)
         .select_related("job_role", "manager__user", "user")
     )
+    jobs = {j.pk: j for j in JobRole.objects.filter(organization=organization)}
+    for source, target, note in career_moves(jobs, people):
+        if source in profiles and target in profiles:
+            actions.add_career_path(profiles[source], profiles[target], actor=None, note=note)
+
     required = {
         p.job_role_id: [(r.skill, r.target_level) for r in p.requirements.select_related("skill")]
         for p in profiles.values()
@@ -228,6 +222,100 @@ def build(
     )
     _suggest_for_persona(organization)
     return outcome
+
+
+NEXT_STEP, LATERAL, INTO_MANAGEMENT = "next step", "lateral move", "into management"
+
+
+def career_moves(jobs: dict[int, JobRole], people: list[Employee]) -> list[tuple[int, int, str]]:
+    """Career paths read from the organization itself rather than from job families alone
+    (a family such as Engineering holds several ladders: software, QA, security).
+
+    - A ladder is the individual-contributor roles that people hold side by side in the same
+      department, linked across departments that share a role; each rung's next step is the
+      ladder's next level up.
+    - Lateral moves: the same level of another ladder of the same job family.
+    - Into management: from a ladder's senior rung (level 3, or its top when lower, but not an
+      entry level) to the role that most often manages the ladder's people; managers' next step is the role that
+      most often manages them, when it is more senior.
+    Returns (source job id, target job id, note) triples in a deterministic order."""
+    reports: dict[int, int] = defaultdict(int)
+    for person in people:
+        if person.manager_id is not None:
+            reports[person.manager_id] += 1
+    holders: dict[int, list[Employee]] = defaultdict(list)
+    for person in people:
+        if person.job_role_id in jobs:
+            holders[person.job_role_id].append(person)
+    managing = {
+        job_id for job_id, members in holders.items() if any(reports.get(p.pk) for p in members)
+    }
+    contributors = [
+        job_id for job_id in sorted(holders) if job_id not in managing and jobs[job_id].level
+    ]
+    # Union-find over roles held in the same department: each component is one ladder.
+    parent = {job_id: job_id for job_id in contributors}
+
+    def find(job_id: int) -> int:
+        while parent[job_id] != job_id:
+            parent[job_id] = parent[parent[job_id]]
+            job_id = parent[job_id]
+        return job_id
+
+    by_department: dict[int | None, set[int]] = defaultdict(set)
+    for job_id in contributors:
+        for person in holders[job_id]:
+            by_department[person.department_id].add(job_id)
+    for department, members in by_department.items():
+        if department is None:
+            continue
+        first, *rest = sorted(members)
+        for other in rest:
+            parent[find(other)] = find(first)
+    ladders: dict[int, list[int]] = defaultdict(list)
+    for job_id in contributors:
+        ladders[find(job_id)].append(job_id)
+
+    def level(job_id: int) -> int:
+        return jobs[job_id].level or 0
+
+    def boss_role(members: list[Employee]) -> int | None:
+        """The role that most often manages these people (ties: the lower id)."""
+        counts: dict[int, int] = defaultdict(int)
+        for person in members:
+            boss = person.manager
+            if boss is not None and boss.job_role_id in managing:
+                counts[boss.job_role_id] += 1
+        return min(counts, key=lambda j: (-counts[j], j)) if counts else None
+
+    moves: list[tuple[int, int, str]] = []
+    ladder_of: dict[int, int] = {}
+    for key, rungs in sorted(ladders.items()):
+        levels = sorted({level(j) for j in rungs})
+        for job_id in rungs:
+            ladder_of[job_id] = key
+        for lower, upper in itertools.pairwise(levels):
+            for source in sorted(j for j in rungs if level(j) == lower):
+                for target in sorted(j for j in rungs if level(j) == upper):
+                    moves.append((source, target, NEXT_STEP))
+        senior = max((lv for lv in levels if lv <= 3), default=levels[0])
+        boss = boss_role([p for j in rungs for p in holders[j]])
+        if boss is not None and senior >= 2 and level(boss) > senior:
+            for source in sorted(j for j in rungs if level(j) == senior):
+                moves.append((source, boss, INTO_MANAGEMENT))
+    for source in contributors:
+        for target in contributors:
+            if (
+                ladder_of[source] != ladder_of[target]
+                and jobs[source].family == jobs[target].family
+                and level(source) == level(target)
+            ):
+                moves.append((source, target, LATERAL))
+    for job_id in sorted(managing):
+        boss = boss_role(holders[job_id])
+        if boss is not None and boss != job_id and level(boss) > level(job_id):
+            moves.append((job_id, boss, NEXT_STEP))
+    return moves
 
 
 def _suggest_for_persona(organization: Organization) -> None:

@@ -62,3 +62,54 @@ def test_removing_the_demo_organization_takes_its_skills_data_along(
     assert not RoleProfile.objects.exists()
     assert not SkillClaim.objects.exists()
     assert not Framework.objects.exists()
+
+
+def test_demo_career_paths_climb_each_ladder_and_never_jump_to_another(
+    org: Org, taxonomy: Taxonomy
+) -> None:
+    from learnloop.demo.company import DIVISIONS, build_company
+    from learnloop.people import actions as people
+    from learnloop.people.importing.plan import plan_import
+
+    company = build_company(160, 5, DAY)
+    organization = people.create_organization("Ladders Inc", "ladders", actor_label="test")
+    plan = plan_import(company.rows(), **people.snapshot(organization))
+    people.apply_plan(organization, plan, actor_label="test")
+    demo.build(organization, seed=5, today=DAY)
+
+    paths = {
+        (p.source.name, p.target.name, p.note)
+        for p in CareerPath.objects.filter(organization=organization).select_related(
+            "source", "target"
+        )
+    }
+    ladders = [team.ladder for division in DIVISIONS for team in division.teams]
+    on_a_ladder = {title for ladder in ladders for title in ladder}
+
+    def climbs(source: str, target: str) -> bool:
+        return any(
+            source in ladder and target in ladder and ladder.index(target) > ladder.index(source)
+            for ladder in ladders
+        )
+
+    steps = {(s, t) for s, t, note in paths if note == demo.NEXT_STEP}
+    assert ("Software Engineer I", "Software Engineer II") in steps
+    assert not {t for s, t in steps if s == "Software Engineer I"} - {"Software Engineer II"}
+    for source, target in steps:
+        if source in on_a_ladder:
+            assert climbs(source, target), (source, target)
+        else:  # a management role steps up to a more senior management role only
+            assert target not in on_a_ladder, (source, target)
+    jobs = {j.title: j for j in organization.job_roles.all()}
+    laterals = {(s, t) for s, t, note in paths if note == demo.LATERAL}
+    assert laterals, "expected lateral moves between ladders of one family"
+    for source, target in laterals:
+        assert (jobs[source].family, jobs[source].level) == (
+            jobs[target].family,
+            jobs[target].level,
+        )
+        assert not climbs(source, target) and not climbs(target, source)
+    into_management = {(s, t) for s, t, note in paths if note == demo.INTO_MANAGEMENT}
+    assert ("Senior Software Engineer", "Engineering Manager") in into_management
+    assert all(s in on_a_ladder and t not in on_a_ladder for s, t in into_management)
+    assert all((jobs[s].level or 0) >= 2 for s, _ in into_management)
