@@ -746,7 +746,17 @@ def submit_attempt(
     passed = score + 1e-9 >= quiz.pass_mark
     now = timezone.now()
     Answer.objects.bulk_create(
-        [Answer(attempt=attempt, question=q, response=r, correct=right) for q, r, right in graded]
+        [
+            Answer(
+                attempt=attempt,
+                question=q,
+                response=r,
+                correct=right,
+                mastery_before=changes[q.skill_id][0],
+                mastery_after=changes[q.skill_id][1],
+            )
+            for q, r, right in graded
+        ]
     )
     attempt.submitted_at, attempt.score, attempt.passed = now, score, passed
     attempt.save(update_fields=["submitted_at", "score", "passed"])
