@@ -13,13 +13,15 @@ from learnloop.insights import refresh
 TIMEOUT = 24 * 3600
 
 
-def version() -> int:
-    return int(refresh.store().manifest().get("version", 0))
+def version() -> str:
+    """The facts' identity and version: changes with every refresh and every rebuild."""
+    manifest = refresh.store().manifest()
+    return f"{manifest.get('store_id', 'none')}:{manifest.get('version', 0)}"
 
 
 def key_for(*parts: object) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"insights:{refresh.store_directory().name}:v{version()}:{digest}"
+    return f"insights:{version()}:{digest}"
 
 
 def cached[T](parts: tuple[object, ...], compute: Callable[[], T]) -> T:

@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import re
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -487,6 +488,8 @@ def refresh(
             manifest["watermark"] = upper
             manifest["watermark_uuid"] = str(upper_row[1])
         _dimensions(facts, now.date())
+        # A new store gets a new identity, so no cached dashboard of an older one is reused.
+        manifest.setdefault("store_id", uuid.uuid4().hex)
         manifest["version"] = int(manifest.get("version", 0)) + 1
         manifest["refreshed_at"] = now.isoformat()
         facts.write_manifest(manifest)

@@ -523,6 +523,16 @@ def dashboard(
 
 
 BREAKDOWNS = {"department", "location", "job_role"}
+# How a breakdown group selects its people from the cohort table ``c`` (one parameter each).
+PREDICATES = {
+    "path": "starts_with(department_path, ?)",
+    "exact_department": "department_id = ?",
+    "location": "location_id = ?",
+    "job_role": "job_role_id = ?",
+    "no_department": "department_id IS NULL AND CAST(? AS BIGINT) IS NULL",
+    "no_location": "location_id IS NULL AND CAST(? AS BIGINT) IS NULL",
+    "no_job_role": "job_role_id IS NULL AND CAST(? AS BIGINT) IS NULL",
+}
 
 
 def breakdown(
@@ -542,13 +552,7 @@ def breakdown(
     end = period.end + datetime.timedelta(days=1)
     rows = []
     for label, kind, value in groups:
-        predicate = {
-            "path": "starts_with(department_path, ?)",
-            "exact_department": "department_id = ?",
-            "location": "location_id = ?",
-            "job_role": "job_role_id = ?",
-            "none": "? IS NULL AND department_id IS NULL",
-        }[kind]
+        predicate = PREDICATES[kind]
         con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT * FROM c WHERE {predicate}", [value])
         row = _rows(
             con,
@@ -603,12 +607,7 @@ def heatmap(
 ) -> list[dict[str, Any]]:
     """Active-learner share per shown breakdown row and month (hidden rows stay hidden)."""
     out = []
-    predicate = {
-        "path": "starts_with(department_path, ?)",
-        "exact_department": "department_id = ?",
-        "location": "location_id = ?",
-        "job_role": "job_role_id = ?",
-    }
+    predicate = PREDICATES
     for row in rows:
         if row["suppressed"] or row["kind"] not in predicate:
             continue
@@ -671,7 +670,8 @@ def personal(
         con,
         """SELECT item_name AS name, item_type AS type, source, enrolled_at, completed_at, due_date,
                   round(duration_s / 3600.0, 2) AS hours, passed > 0 AS passed
-           FROM enrollments WHERE employee_id = ? ORDER BY enrolled_at DESC NULLS LAST LIMIT 100""",
+           FROM enrollments WHERE employee_id = ? AND (enrolled_at IS NOT NULL OR completed_at IS NOT NULL)
+           ORDER BY enrolled_at DESC NULLS LAST LIMIT 100""",
         [employee_id],
     )
     weeks = [

@@ -1,0 +1,365 @@
+"""Reads of insights: filters, scopes and the cached dashboards (callers check permissions).
+
+Dashboards are computed from the fact store (see ``refresh``) with DuckDB and cached per
+(scope, filters) under the store's version, so a page view never scans the statements and a
+repeated view does no query at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from learnloop.insights import cache, refresh
+from learnloop.insights.engine import kpis
+from learnloop.people.models import Department, Employee, JobRole, Location, Organization
+
+PERIODS = {
+    "3m": ("Last 3 months", 91),
+    "6m": ("Last 6 months", 182),
+    "12m": ("Last 12 months", 365),
+}
+DEFAULT_PERIOD = "6m"
+MAX_DAYS = 3 * 366
+
+
+class FilterError(ValueError):
+    """A bad filter: which field and why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    department: int | None = None
+    job_role: int | None = None
+    location: int | None = None
+    period: str = DEFAULT_PERIOD
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    by: str = "department"
+
+    def window(self, today: datetime.date | None = None) -> kpis.Period:
+        today = today or timezone.localdate()
+        if self.period == "custom" and self.start and self.end:
+            return kpis.Period(self.start, self.end)
+        days = PERIODS.get(self.period, PERIODS[DEFAULT_PERIOD])[1]
+        return kpis.Period(today - datetime.timedelta(days=days - 1), today)
+
+    def as_query(self, **changes: Any) -> str:
+        values = {
+            "department": self.department,
+            "role": self.job_role,
+            "location": self.location,
+            "period": self.period,
+            "start": self.start.isoformat() if self.start and self.period == "custom" else None,
+            "end": self.end.isoformat() if self.end and self.period == "custom" else None,
+            "by": self.by if self.by != "department" else None,
+        } | changes
+        query = QueryDict(mutable=True)
+        for key, value in values.items():
+            if value is not None and value != "":
+                query[key] = str(value)
+        return query.urlencode()
+
+
+def _id(params: QueryDict, name: str) -> int | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise FilterError(name, f"must be a whole number, got {raw!r}")
+    return int(raw)
+
+
+def _date(params: QueryDict, name: str) -> datetime.date:
+    raw = (params.get(name) or "").strip()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(name, f"must be a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+def parse_filters(organization: Organization, params: QueryDict) -> Filters:
+    """The filters of a request, each checked against the organization."""
+    department = _id(params, "department")
+    if (
+        department is not None
+        and not Department.objects.filter(pk=department, organization=organization).exists()
+    ):
+        raise FilterError("department", "is not a department of this organization")
+    job_role = _id(params, "role")
+    if (
+        job_role is not None
+        and not JobRole.objects.filter(pk=job_role, organization=organization).exists()
+    ):
+        raise FilterError("role", "is not a job role of this organization")
+    location = _id(params, "location")
+    if (
+        location is not None
+        and not Location.objects.filter(pk=location, organization=organization).exists()
+    ):
+        raise FilterError("location", "is not a location of this organization")
+    period = (params.get("period") or DEFAULT_PERIOD).strip()
+    start = end = None
+    if period == "custom":
+        start, end = _date(params, "start"), _date(params, "end")
+        if end < start:
+            raise FilterError("end", "must not be before start")
+        if (end - start).days > MAX_DAYS:
+            raise FilterError("end", f"the period may span at most {MAX_DAYS} days")
+    elif period not in PERIODS:
+        raise FilterError("period", f"must be one of {', '.join([*PERIODS, 'custom'])}")
+    by = (params.get("by") or "department").strip()
+    if by not in kpis.BREAKDOWNS:
+        raise FilterError("by", f"must be one of {', '.join(sorted(kpis.BREAKDOWNS))}")
+    return Filters(department, job_role, location, period, start, end, by)
+
+
+def cohort(
+    organization: Organization, filters: Filters, manager: Employee | None = None
+) -> kpis.Cohort:
+    path = None
+    if filters.department is not None:
+        path = Department.objects.values_list("path", flat=True).get(pk=filters.department)
+    return kpis.Cohort(
+        organization_id=organization.pk,
+        department_path=path,
+        job_role_id=filters.job_role,
+        location_id=filters.location,
+        manager_prefix=manager.chain_prefix if manager is not None else None,
+    )
+
+
+def _compute(work: Any) -> Any:
+    con = refresh.store().connect()
+    try:
+        return work(con)
+    finally:
+        con.close()
+
+
+def dashboard(
+    organization: Organization,
+    filters: Filters,
+    *,
+    manager: Employee | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """Every KPI for the organization (or a manager's team) under the filters."""
+    group = cohort(organization, filters, manager)
+    period = filters.window(today)
+    k = organization.min_group_size
+
+    def work(con: Any) -> dict[str, Any]:
+        data = kpis.dashboard(con, group, period, k)
+        data["period"] = {"start": period.start, "end": period.end}
+        data["k"] = k
+        return data
+
+    return cache.cached(("dashboard", group, period, k), lambda: _compute(work))
+
+
+def breakdown_groups(
+    organization: Organization, filters: Filters, manager: Employee | None = None
+) -> list[tuple[str, str, Any]]:
+    """The groups the drill-down splits the cohort into; together they cover everyone."""
+    if filters.by == "location":
+        groups: list[tuple[str, str, Any]] = [
+            (loc.name, "location", loc.pk)
+            for loc in Location.objects.filter(organization=organization)
+        ]
+        return [*groups, ("No location", "no_location", None)]
+    if filters.by == "job_role":
+        groups = [
+            (role.title, "job_role", role.pk)
+            for role in JobRole.objects.filter(organization=organization)
+        ]
+        return [*groups, ("No job role", "no_job_role", None)]
+    if filters.department is None:
+        roots = Department.objects.filter(organization=organization, parent__isnull=True)
+        groups = [(d.name, "path", d.path) for d in roots.order_by("name")]
+        return [*groups, ("No department", "no_department", None)]
+    parent = Department.objects.get(pk=filters.department)
+    groups = [(d.name, "path", d.path) for d in parent.children.order_by("name")]
+    return [*groups, (f"Directly in {parent.name}", "exact_department", parent.pk)]
+
+
+def drilldown(
+    organization: Organization,
+    filters: Filters,
+    *,
+    manager: Employee | None = None,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The cohort split by department (one level down), location or job role, each row
+    suppressed below the minimum group size with complementary suppression, plus the
+    active-learner heatmap of the rows that are shown."""
+    group = cohort(organization, filters, manager)
+    period = filters.window(today)
+    k = organization.min_group_size
+    groups = breakdown_groups(organization, filters, manager)
+
+    def work(con: Any) -> dict[str, Any]:
+        allowed, _ = kpis.visible(con, group, period.end, k)
+        if not allowed:
+            return {"allowed": False, "rows": [], "heatmap": []}
+        rows = kpis.breakdown(con, group, period, k, filters.by, groups)
+        rows = [r for r in rows if r["suppressed"] or (r["headcount"] or 0) > 0]
+        return {"allowed": True, "rows": rows, "heatmap": kpis.heatmap(con, rows, period)}
+
+    return cache.cached(
+        ("drilldown", group, period, k, filters.by, tuple(groups)), lambda: _compute(work)
+    )
+
+
+def content(
+    organization: Organization, filters: Filters, today: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    group = cohort(organization, filters)
+    period = filters.window(today)
+    k = organization.min_group_size
+    return cache.cached(
+        ("content", group, period, k),
+        lambda: _compute(lambda con: kpis.content(con, group, period, k)),
+    )
+
+
+def personal(employee: Employee, today: datetime.date | None = None) -> dict[str, Any]:
+    """One person's own progress (no suppression: it is their own data)."""
+    today = today or timezone.localdate()
+    period = kpis.Period(today - datetime.timedelta(days=181), today)
+
+    def work(con: Any) -> dict[str, Any]:
+        data = kpis.personal(con, employee.pk, today)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM employees WHERE id = ?", [employee.pk]
+        )
+        data["weekly"] = kpis.weekly(con, period, 1)
+        data["readiness"] = kpis.readiness(con, period, 1)
+        data["period"] = {"start": period.start, "end": period.end}
+        return data
+
+    return cache.cached(("personal", employee.pk, today), lambda: _compute(work))
+
+
+def team_assigned(manager: Employee, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Assigned learning of each report below the manager (open, overdue, completed): the
+    part of learning a manager is responsible for; voluntary learning stays aggregate."""
+    today = today or timezone.localdate()
+    reports = {
+        e.pk: e.name
+        for e in Employee.objects.filter(manager_path__startswith=manager.chain_prefix)
+        .filter(models_active())
+        .select_related("user")
+    }
+
+    def work(con: Any) -> list[dict[str, Any]]:
+        if not reports:
+            return []
+        ids = ", ".join(str(i) for i in reports)
+        rows = con.execute(
+            f"""SELECT employee_id, count(*) FILTER (WHERE completed_at IS NULL) AS open,
+                       count(*) FILTER (WHERE completed_at IS NULL AND due_date < ?) AS overdue,
+                       count(completed_at) AS completed
+                FROM enrollments WHERE employee_id IN ({ids}) AND source IN ('manager', 'learning-team')
+                GROUP BY employee_id""",
+            [today],
+        ).fetchall()
+        found = {r[0]: r for r in rows}
+        return [
+            {
+                "name": name,
+                "open": found.get(pk, (0, 0, 0, 0))[1],
+                "overdue": found.get(pk, (0, 0, 0, 0))[2],
+                "completed": found.get(pk, (0, 0, 0, 0))[3],
+            }
+            for pk, name in sorted(reports.items(), key=lambda item: item[1])
+        ]
+
+    return cache.cached(("team_assigned", manager.pk, today), lambda: _compute(work))
+
+
+def models_active() -> Any:
+    from django.db.models import Q
+
+    today = timezone.localdate()
+    return Q(leave_date__isnull=True) | Q(leave_date__gt=today)
+
+
+# -- survey climate ------------------------------------------------------------------------
+
+CLIMATE_INSTRUMENTS = (
+    ("psychological-safety", "Psychological safety"),
+    ("learning-climate", "Learning climate"),
+)
+
+
+def climate(
+    principal: Any, organization: Organization, filters: Filters, *, team: Employee | None = None
+) -> dict[str, Any]:
+    """Psychological-safety and learning-climate trends through the surveys app's own released
+    results: each point is a closed pulse's group result as the surveys app would show it to
+    this viewer (its scope, its minimum group, its differencing ledger)."""
+    from learnloop.surveys import results as survey_results
+    from learnloop.surveys.models import Pulse
+    from learnloop.surveys.queries import GroupFilter
+
+    if filters.job_role is not None:
+        return {"note": "Survey results are not broken down by job role.", "series": []}
+    period = filters.window()
+    requested = GroupFilter(
+        department=filters.department, location=filters.location, team=team.pk if team else None
+    )
+    series: list[dict[str, Any]] = []
+    pulses = (
+        Pulse.objects.filter(
+            organization=organization,
+            status=Pulse.Status.CLOSED,
+            instrument__key__in=[k for k, _ in CLIMATE_INSTRUMENTS],
+            closes_on__gte=period.start - datetime.timedelta(days=365),
+            closes_on__lte=period.end,
+        )
+        .select_related("instrument")
+        .order_by("closes_on", "pk")
+    )
+    labels = dict(CLIMATE_INSTRUMENTS)
+    for pulse in pulses:
+        scope = survey_results.scope_for(principal, pulse)
+        try:
+            group = survey_results.resolve(scope, pulse, requested)
+        except survey_results.ScopeError:
+            continue
+        with transaction.atomic():
+            shown = survey_results.group_results(pulse, group, principal.user, detailed=False)
+        means = [d.mean for d in shown.dimensions if d.mean is not None] if shown.released else []
+        favourable = (
+            [d.favourable for d in shown.dimensions if d.favourable is not None]
+            if shown.released
+            else []
+        )
+        series.append(
+            {
+                "instrument": labels[pulse.instrument.key],
+                "pulse": pulse.title,
+                "closed": pulse.closes_on,
+                "mean": round(sum(means) / len(means), 2) if means else None,
+                "favourable": round(sum(favourable) / len(favourable), 1) if favourable else None,
+                "respondents": shown.respondents if shown.released else None,
+                "suppressed": not shown.released,
+                "reason": shown.reason,
+            }
+        )
+    return {"note": "", "series": series}
+
+
+def refreshed_at() -> str | None:
+    value = refresh.store().manifest().get("refreshed_at")
+    return str(value) if value else None
