@@ -105,13 +105,25 @@ def make_world(org: Org) -> World:
         program,
         org.hr,
         "mentor",
-        {"skills": [{"skill": speaking.pk, "level": 1}], "goals": "Speaking to large rooms", "capacity": 2},
+        {
+            "skills": [{"skill": speaking.pk, "level": 1}],
+            "goals": "Speaking to large rooms",
+            "capacity": 2,
+        },
     )
     actions.save_profile(
-        org.peer.user, program, org.peer, "mentee", {"skills": [{"skill": speaking.pk, "level": 3}], "goals": "Present with confidence"}
+        org.peer.user,
+        program,
+        org.peer,
+        "mentee",
+        {"skills": [{"skill": speaking.pk, "level": 3}], "goals": "Present with confidence"},
     )
     actions.save_profile(
-        org.executive.user, program, org.executive, "mentee", {"skills": [{"skill": speaking.pk, "level": 4}], "goals": "Speak at conferences"}
+        org.executive.user,
+        program,
+        org.executive,
+        "mentee",
+        {"skills": [{"skill": speaking.pk, "level": 4}], "goals": "Speak at conferences"},
     )
     pair = actions.request_mentor(org.peer.user, program, org.peer, org.ld, "Hello")
     actions.respond(org.ld.user, pair, accept=True)
@@ -128,7 +140,18 @@ def make_world(org: Org) -> World:
     request = actions.request_mentor(org.executive.user, program, org.executive, org.hr, "Hi")
     draft = actions.create_draft(admin, program)
     return World(
-        org, program, python, speaking, employee_profile, ld_mentor, hr_mentor, pair, session, goal, request, draft
+        org,
+        program,
+        python,
+        speaking,
+        employee_profile,
+        ld_mentor,
+        hr_mentor,
+        pair,
+        session,
+        goal,
+        request,
+        draft,
     )
 
 

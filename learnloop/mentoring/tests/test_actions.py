@@ -29,15 +29,21 @@ def test_a_mentor_teaches_at_the_level_of_their_skills_profile(world: World):
 
 
 def test_accepting_a_request_enrolls_the_mentee_with_the_relationship_as_registration(world: World):
-    enrolled = [s for s in statements(profile.ENROLLED) if s["context"]["registration"] == str(world.pair.uuid)]
+    enrolled = [
+        s
+        for s in statements(profile.ENROLLED)
+        if s["context"]["registration"] == str(world.pair.uuid)
+    ]
     assert len(enrolled) == 1
     statement = enrolled[0]
     assert statement["actor"]["mbox"] == f"mailto:{world.org.peer.user.email}"
-    assert statement["object"]["id"] == profile.activity_iri("mentoring.relationship", world.pair.pk)
-    assert statement["object"]["definition"]["type"] == profile.MENTORING_RELATIONSHIP
-    assert statement["context"]["extensions"][profile.MENTORING_PROGRAM_EXT] == profile.activity_iri(
-        "mentoring.program", world.program.pk
+    assert statement["object"]["id"] == profile.activity_iri(
+        "mentoring.relationship", world.pair.pk
     )
+    assert statement["object"]["definition"]["type"] == profile.MENTORING_RELATIONSHIP
+    assert statement["context"]["extensions"][
+        profile.MENTORING_PROGRAM_EXT
+    ] == profile.activity_iri("mentoring.program", world.program.pk)
 
 
 def test_a_logged_session_is_mentored_by_the_mentor_with_its_length(world: World):
@@ -46,7 +52,10 @@ def test_a_logged_session_is_mentored_by_the_mentor_with_its_length(world: World
     assert statement["object"]["id"] == profile.activity_iri("mentoring.session", world.session.pk)
     assert statement["object"]["definition"]["type"] == profile.MENTORING_SESSION
     assert statement["result"]["duration"] == "PT50M"
-    assert statement["context"]["extensions"][profile.MENTEE]["mbox"] == f"mailto:{world.org.peer.user.email}"
+    assert (
+        statement["context"]["extensions"][profile.MENTEE]["mbox"]
+        == f"mailto:{world.org.peer.user.email}"
+    )
     assert statement["context"]["registration"] == str(world.pair.uuid)
     assert statement["timestamp"].startswith(world.session.held_on.isoformat())
 
@@ -62,7 +71,11 @@ def test_goal_progress_records_the_mean_over_the_pairs_goals(world: World):
 
 
 def test_closing_completes_the_relationship_with_the_survey(world: World):
-    actions.close(world.org.peer.user, world.pair, {"rating": 5, "goals_met": 4, "would_recommend": "on", "comment": "Great"})
+    actions.close(
+        world.org.peer.user,
+        world.pair,
+        {"rating": 5, "goals_met": 4, "would_recommend": "on", "comment": "Great"},
+    )
     world.pair.refresh_from_db()
     assert world.pair.status == Relationship.Status.CLOSED
     assert world.pair.survey["rating"] == 5
@@ -70,7 +83,9 @@ def test_closing_completes_the_relationship_with_the_survey(world: World):
     assert statement["result"]["completion"] is True
     assert statement["actor"]["mbox"] == f"mailto:{world.org.peer.user.email}"
     with pytest.raises(actions.InvalidInput, match="relationship: this relationship is closed"):
-        actions.log_session(world.org.ld.user, world.pair, world.org.ld, held_on=timezone.localdate())
+        actions.log_session(
+            world.org.ld.user, world.pair, world.org.ld, held_on=timezone.localdate()
+        )
 
 
 def test_the_draft_pairs_the_unpaired_mentee_with_the_best_allowed_mentor(world: World):
@@ -86,13 +101,19 @@ def test_the_draft_pairs_the_unpaired_mentee_with_the_best_allowed_mentor(world:
 def test_a_draft_edit_that_breaks_a_hard_constraint_is_refused_with_the_reason(world: World):
     org = world.org
     # Lea's manager is the CEO; make the CEO a mentor and Lea's report a mentee in the chain.
-    actions.save_profile(org.ceo.user, world.program, org.ceo, "mentor", {"skills": [{"skill": world.python.pk}], "capacity": 1})
+    actions.save_profile(
+        org.ceo.user,
+        world.program,
+        org.ceo,
+        "mentor",
+        {"skills": [{"skill": world.python.pk}], "capacity": 1},
+    )
     with pytest.raises(actions.InvalidInput, match="management chain"):
         actions.set_draft_pair(org.ld.user, world.draft, org.employee, org.ceo)
     # The manager is in Emma's chain too: swapping to a stranger works, to a non-mentor fails.
     pair = actions.set_draft_pair(org.ld.user, world.draft, org.employee, org.hr)
     assert pair.edited and pair.mentor_id == org.hr.pk
-    with pytest.raises(actions.InvalidInput, match="mentor: .* not a mentor"):
+    with pytest.raises(actions.InvalidInput, match=r"mentor: .* not a mentor"):
         actions.set_draft_pair(org.ld.user, world.draft, org.employee, org.manager)
     actions.remove_draft_pair(org.ld.user, world.draft, org.employee)
     assert not world.draft.pairs.exists()
@@ -114,7 +135,9 @@ def test_publishing_a_draft_starts_every_pair_and_enrolls_each_mentee(world: Wor
 
 def test_a_mentee_cannot_request_their_own_manager(world: World):
     org = world.org
-    actions.save_profile(org.manager.user, world.program, org.manager, "mentor", {"capacity": 2, "skills": []})
+    actions.save_profile(
+        org.manager.user, world.program, org.manager, "mentor", {"capacity": 2, "skills": []}
+    )
     with pytest.raises(actions.InvalidInput, match="cannot take you"):
         actions.request_mentor(org.employee.user, world.program, org.employee, org.manager)
     assert not Relationship.objects.filter(mentee=org.employee).exists()
@@ -124,7 +147,9 @@ def test_suggestions_explain_each_score_component_by_component(world: World):
     found = actions.suggestions(world.program, world.org.employee, k=5)
     assert [s["mentor"].employee_id for s in found] == [world.org.ld.pk, world.org.hr.pk]
     for suggestion in found:
-        assert sum(p["points"] for p in suggestion["parts"]) == pytest.approx(suggestion["score"], abs=0.01)
+        assert sum(p["points"] for p in suggestion["parts"]) == pytest.approx(
+            suggestion["score"], abs=0.01
+        )
     skills = {p["name"]: p["value"] for p in found[0]["parts"]}["skills"]
     assert skills == 1.0
 
@@ -144,9 +169,20 @@ def test_bad_program_input_names_the_field(world: World):
     with pytest.raises(actions.InvalidInput, match="weights"):
         actions.update_program(world.org.ld.user, world.program, {"weights": {"goals": "-2"}})
     with pytest.raises(actions.InvalidInput, match="languages"):
-        actions.save_profile(world.org.employee.user, world.program, world.org.employee, "mentee", {"languages": ["english"]})
+        actions.save_profile(
+            world.org.employee.user,
+            world.program,
+            world.org.employee,
+            "mentee",
+            {"languages": ["english"]},
+        )
     with pytest.raises(actions.InvalidInput, match="held_on: a session cannot be logged before"):
-        actions.log_session(world.org.ld.user, world.pair, world.org.ld, held_on=timezone.localdate() + datetime.timedelta(days=2))
+        actions.log_session(
+            world.org.ld.user,
+            world.pair,
+            world.org.ld,
+            held_on=timezone.localdate() + datetime.timedelta(days=2),
+        )
 
 
 def test_reminders_go_to_pairs_without_a_recent_session_once_per_cadence(world: World):
