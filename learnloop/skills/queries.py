@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from learnloop.people.models import Employee, Organization, active_employees
+from learnloop.skills.engine import disclosure
 from learnloop.skills.engine import gaps as gap_engine
 from learnloop.skills.engine.profile import Claim, Combined, combine
 from learnloop.skills.engine.ranker import QUALITY, SUGGEST_AT, Candidate, SkillIndex
@@ -394,7 +395,7 @@ def team_people(
 class InventoryRow:
     skill_id: int
     label: str
-    holders: int | None  # None when below the organization's minimum group size
+    holders: int | None  # None when hidden: a small group, or a count that would reveal one
     proficient: int | None  # at level 3 or above
     mean_level: float | None
 
@@ -415,13 +416,58 @@ class Inventory:
     bench: list[BenchRow]
 
 
-def _suppress(value: int, minimum: int) -> int | None:
-    return value if value == 0 or value >= minimum else None
+@dataclass(frozen=True)
+class _Counts:
+    """The inventory's counts before suppression."""
+
+    headcount: int
+    holders: list[int]
+    proficient: list[int]
+    incumbents: list[int]
+    ready: list[int]
+
+
+def protected_cells(counts: _Counts, minimum: int) -> tuple[set[int], list[int]]:
+    """Complementary suppression over the inventory's tables (see engine/disclosure.py).
+
+    Cells, in order: headcount; per skill holders, proficient, holders below level 3
+    (implicit), people without the skill (implicit); per role profile incumbents, ready,
+    people not ready (implicit); people in no listed role (taken as known, like the
+    headcount: a reader who sees every job title has a profile knows it is zero). Relations: holders =
+    proficient + below 3; headcount = holders + without; headcount = sum of incumbents + in
+    no listed role; headcount = ready + not ready. Returns the hidden cell indexes and the
+    cell values."""
+    headcount = counts.headcount
+    values = [headcount]
+    relations: list[disclosure.Relation] = []
+    implicit: list[int] = []
+    for holders, proficient in zip(counts.holders, counts.proficient, strict=True):
+        base = len(values)
+        values += [holders, proficient, holders - proficient, max(headcount - holders, 0)]
+        implicit += [base + 2, base + 3]
+        relations.append(disclosure.Relation(base, (base + 1, base + 2)))
+        relations.append(disclosure.Relation(0, (base, base + 3)))
+        # A skill's holders are counted among the active people, so never above the headcount.
+    incumbent_cells = []
+    for incumbents, ready in zip(counts.incumbents, counts.ready, strict=True):
+        base = len(values)
+        values += [incumbents, ready, max(headcount - ready, 0)]
+        implicit.append(base + 2)
+        incumbent_cells.append(base)
+        relations.append(disclosure.Relation(0, (base + 1, base + 2)))
+    keep = [0]
+    if incumbent_cells:
+        values.append(max(headcount - sum(counts.incumbents), 0))
+        keep.append(len(values) - 1)
+        relations.append(disclosure.Relation(0, (*incumbent_cells, len(values) - 1)))
+    hidden = disclosure.protect(values, relations, minimum, implicit=implicit, keep=keep)
+    return hidden, values
 
 
 def inventory(organization: Organization, *, with_people: bool, limit: int = 100) -> Inventory:
     """Company skills inventory (holders per skill) and bench strength (people ready for each
-    role profile now). Counts below ``min_group_size`` are suppressed unless ``with_people``."""
+    role profile now). Unless ``with_people``, counts below ``min_group_size`` are hidden and
+    so is any further count that would let a reader work one out from the totals."""
     minimum = 1 if with_people else organization.min_group_size
     active = active_employees().filter(organization=organization)
     headcount = active.count()
@@ -429,23 +475,13 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
     entries = EmployeeSkill.objects.filter(employee__organization=organization).filter(
         Q(employee__leave_date__isnull=True) | Q(employee__leave_date__gt=timezone.localdate())
     )
-    held = (
+    held = list(
         entries.values("skill_id", "skill__label")
         .annotate(
             holders=Count("pk"), proficient=Count("pk", filter=Q(level__gte=3)), mean=Avg("level")
         )
         .order_by("-holders", "skill__label")[:limit]
     )
-    rows = [
-        InventoryRow(
-            skill_id=row["skill_id"],
-            label=row["skill__label"],
-            holders=_suppress(row["holders"], minimum),
-            proficient=_suppress(row["proficient"], minimum),
-            mean_level=round(row["mean"], 1) if row["holders"] >= minimum else None,
-        )
-        for row in held
-    ]
     profiles = list(
         RoleProfile.objects.filter(organization=organization).prefetch_related("requirements")
     )
@@ -485,14 +521,37 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
     named = Employee.objects.select_related("user", "job_role").in_bulk(
         [pk for _, _, ids in found for pk in ids]
     )
+    counts = _Counts(
+        headcount=headcount,
+        holders=[row["holders"] for row in held],
+        proficient=[row["proficient"] for row in held],
+        incumbents=[incumbents.get(profile.job_role_id, 0) for profile, _, _ in found],
+        ready=[ready_count for _, ready_count, _ in found],
+    )
+    hidden, values = protected_cells(counts, minimum)
+
+    def published(cell: int) -> int | None:
+        return None if cell in hidden else values[cell]
+
+    rows = [
+        InventoryRow(
+            skill_id=row["skill_id"],
+            label=row["skill__label"],
+            holders=published(1 + 4 * i),
+            proficient=published(2 + 4 * i),
+            mean_level=round(row["mean"], 1) if row["holders"] >= minimum else None,
+        )
+        for i, row in enumerate(held)
+    ]
+    first_role = 1 + 4 * len(held)
     bench = [
         BenchRow(
             profile=profile,
-            incumbents=_suppress(incumbents.get(profile.job_role_id, 0), minimum),
-            ready=_suppress(ready_count, minimum),
+            incumbents=published(first_role + 3 * j),
+            ready=published(first_role + 3 * j + 1),
             people=[named[pk] for pk in ids if pk in named],
         )
-        for profile, ready_count, ids in found
+        for j, (profile, _, ids) in enumerate(found)
     ]
     return Inventory(headcount, organization.min_group_size, rows, bench)
 

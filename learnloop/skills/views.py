@@ -627,4 +627,6 @@ def inventory(request: HttpRequest) -> HttpResponse:
 
 
 def _shown(value: int | None, result: queries.Inventory) -> str:
-    return str(value) if value is not None else f"fewer than {result.min_group_size}"
+    # One marker for every hidden count: telling small groups from their complements apart
+    # would undo the complementary suppression.
+    return str(value) if value is not None else "hidden"
