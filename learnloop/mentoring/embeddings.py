@@ -3,6 +3,7 @@ and stored). Without the fetched model the vectors stay empty and goal similarit
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -22,16 +23,28 @@ class TextEncoder(Protocol):
 override: Any = None
 
 
+@functools.cache
+def _sentence_model() -> TextEncoder | None:
+    """The skills engine's MiniLM encoder alone: goal texts need no taxonomy or static table."""
+    from learnloop.config import data_dir
+    from learnloop.skills.engine.assets import MODEL_FILE, TOKENIZER_FILE, Layout
+    from learnloop.skills.engine.encoder import Encoder
+
+    layout = Layout(data_dir())
+    if layout.missing():
+        logger.info("goal vectors skipped: %s is missing", layout.missing()[0])
+        return None
+    try:
+        return Encoder(layout.model / MODEL_FILE, layout.model / TOKENIZER_FILE)
+    except Exception:  # a damaged model file must not break profiles
+        logger.exception("goal vectors skipped: the sentence model did not load")
+        return None
+
+
 def encoder() -> TextEncoder | None:
     if override is not None:
         return override
-    from learnloop.skills import inference
-
-    try:
-        return inference.models().encoder
-    except (FileNotFoundError, OSError) as exc:
-        logger.info("goal vectors skipped: %s", exc)
-        return None
+    return _sentence_model()
 
 
 def embed(texts: Sequence[str]) -> tuple[list[bytes | None], str]:

@@ -416,8 +416,8 @@ def test_the_pair_and_the_mentee_see_the_notes(world: World) -> None:
     for role in ("peer", "ld"):
         body = client(world, role).get(f"{M}/pairs/{world.pair.pk}/").content.decode()
         assert SECRETS["session_notes"] in body
-    body = client(world, "employee").get(f"{M}/programs/{world.program.pk}/profile/mentee/")
-    assert SECRETS["mentee_goals"] in body.content.decode()
+    own = client(world, "employee").get(f"{M}/programs/{world.program.pk}/profile/mentee/")
+    assert SECRETS["mentee_goals"] in own.content.decode()
     detail = client(world, "manager").get(f"{A}/relationships/{world.pair.pk}").json()
     assert detail["sessions"][0]["notes"] is None
     assert detail["sessions"][0]["duration_minutes"] == 50
