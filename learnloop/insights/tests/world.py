@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from learnloop.people.models import Department, Employee, Location
 from learnloop.people.tests.factories import DepartmentFactory, EmployeeFactory, LocationFactory
@@ -25,6 +25,10 @@ class World:
     lawyers: list[Employee]
 
 
+def new_person(**fields: Any) -> Employee:
+    return cast(Employee, EmployeeFactory(**fields))
+
+
 def build(org: Any) -> World:
     o = org.organization
     engineering = DepartmentFactory(organization=o, name="Engineering")
@@ -33,10 +37,10 @@ def build(org: Any) -> World:
     berlin = LocationFactory(organization=o, name="Berlin")
     lisbon = LocationFactory(organization=o, name="Lisbon")
     engineers = [org.manager, org.employee, org.peer] + [
-        EmployeeFactory(organization=o, manager=org.manager) for _ in range(5)
+        new_person(organization=o, manager=org.manager) for _ in range(5)
     ]
-    sellers = [EmployeeFactory(organization=o, manager=org.ceo) for _ in range(6)]
-    lawyers = [EmployeeFactory(organization=o, manager=org.ceo) for _ in range(2)]
+    sellers = [new_person(organization=o, manager=org.ceo) for _ in range(6)]
+    lawyers = [new_person(organization=o, manager=org.ceo) for _ in range(2)]
     for i, person in enumerate(engineers):
         person.department = engineering
         person.location = berlin if i < 7 else lisbon
