@@ -5,12 +5,15 @@ docs/xapi-profile.md "Learning and mentoring" in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -53,6 +56,7 @@ from learnloop.skills.models import RoleProfile, Skill, Source
 from learnloop.xapi import recorder
 
 MAX_SUGGESTED = 8
+logger = logging.getLogger(__name__)
 
 
 class LearningError(ValueError):
@@ -957,6 +961,52 @@ def assign_curriculum(
 
 
 # -- reminders -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_reminders(today: dt.date | None = None) -> int:
+    """E-mail each person their mandatory training due within a week or overdue (at most
+    weekly); overdue training is copied to their manager. Returns the enrollments reminded."""
+    from learnloop.learning import queries
+
+    today = today or timezone.localdate()
+    due = queries.due_for_reminder(today)
+    if not due:
+        return 0
+    by_person: dict[int, list[Enrollment]] = {}
+    for enrollment in due:
+        by_person.setdefault(enrollment.employee_id, []).append(enrollment)
+    mails: list[tuple[str, str, str]] = []
+    link = f"{settings.BASE_URL}/learning/"
+    for items in by_person.values():
+        person = items[0].employee
+        lines = [
+            f"- {e.item.title}: due {e.due_date}" + (" (overdue)" if e.is_overdue(today) else "")
+            for e in items
+        ]
+        body = "Mandatory training waiting for you:\n" + "\n".join(lines) + f"\n\n{link}\n"
+        mails.append((person.user.email, "Mandatory training due", body))
+        late = [line for e, line in zip(items, lines, strict=True) if e.is_overdue(today)]
+        if late and person.manager is not None:
+            mails.append(
+                (
+                    person.manager.user.email,
+                    f"Overdue mandatory training: {person.name}",
+                    f"{person.name} has overdue mandatory training:\n" + "\n".join(late) + "\n",
+                )
+            )
+    mark_reminded(due, today)
+
+    def send() -> None:
+        # After commit: a mail server outage must not undo the record of the reminders.
+        for address, subject, body in mails:
+            try:
+                send_mail(subject, body, None, [address])
+            except Exception:
+                logger.exception("could not e-mail a training reminder to %s", address)
+
+    transaction.on_commit(send)
+    return len(due)
 
 
 @transaction.atomic

@@ -263,13 +263,18 @@ def attempts_of(enrollment: Enrollment) -> list[Attempt]:
     )
 
 
-def due_for_reminder(today: dt.date, within_days: int = 7) -> list[Enrollment]:
-    """Mandatory, unfinished enrollments due within a week or overdue, not reminded today."""
+def due_for_reminder(today: dt.date, within_days: int = 7, every_days: int = 7) -> list[Enrollment]:
+    """Mandatory, unfinished enrollments due within a week or overdue, of people still
+    employed, not reminded in the last ``every_days`` days."""
     return list(
         Enrollment.objects.filter(
             mandatory=True, due_date__lte=today + dt.timedelta(days=within_days)
         )
+        .filter(Q(employee__leave_date__isnull=True) | Q(employee__leave_date__gt=today))
+        .filter(
+            Q(reminded_on__isnull=True) | Q(reminded_on__lte=today - dt.timedelta(days=every_days))
+        )
         .exclude(status=EnrollmentStatus.COMPLETED)
-        .exclude(reminded_on=today)
         .select_related("item", "employee__user", "employee__manager__user")
+        .order_by("employee_id", "due_date")
     )

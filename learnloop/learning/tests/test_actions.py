@@ -254,3 +254,21 @@ def test_a_catalog_csv_round_trips_through_export_and_import(world: World) -> No
         ("SQL", 2),
         ("Python (computer programming)", 2),
     }
+
+
+def test_mandatory_training_reminders_mail_the_person_and_the_manager_when_overdue(
+    world: World, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from learnloop.learning import tasks
+
+    today = timezone.localdate()
+    world.assignment.due_date = today - datetime.timedelta(days=2)
+    world.assignment.save(update_fields=["due_date"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_mandatory_training.call() == 1
+    recipients = sorted(address for mail in mailoutbox for address in mail.to)
+    assert recipients == sorted([world.org.employee.user.email, world.org.manager.user.email])
+    assert "SQL primer" in mailoutbox[0].body and "overdue" in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_mandatory_training.call() == 0  # reminded at most weekly
+    assert AuditEvent.objects.filter(action="learning.reminder_sent").count() == 1
