@@ -434,7 +434,11 @@ def _watermark_valid(manifest: dict[str, Any]) -> bool:
 
 
 def refresh(
-    *, now: datetime.datetime | None = None, lag_seconds: int | None = None, batch: int = BATCH
+    *,
+    now: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    lag_seconds: int | None = None,
+    batch: int = BATCH,
 ) -> Report:
     """Fold the statements stored since the last refresh into the facts, then rebuild the
     dimension tables and bump the version (which invalidates every cached dashboard).
@@ -487,7 +491,7 @@ def refresh(
             report.rows = facts.merge(delta, rebuild)
             manifest["watermark"] = upper
             manifest["watermark_uuid"] = str(upper_row[1])
-        _dimensions(facts, now.date())
+        _dimensions(facts, today or now.date())
         # A new store gets a new identity, so no cached dashboard of an older one is reused.
         manifest.setdefault("store_id", uuid.uuid4().hex)
         manifest["version"] = int(manifest.get("version", 0)) + 1

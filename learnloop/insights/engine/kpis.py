@@ -69,11 +69,19 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def _cohort_table(con: duckdb.DuckDBPyConnection, cohort: Cohort, name: str = "c") -> None:
+PER_PERSON = ("enrollments", "activity", "readiness", "proficiency", "gains", "feedback")
+
+
+def _cohort_table(con: duckdb.DuckDBPyConnection, cohort: Cohort) -> None:
+    """``c``, the cohort's people, and the per-person facts of those people only, as temporary
+    tables that shadow the store's views: every later query of this connection reads memory."""
     where, params = cohort.where()
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM employees WHERE {where}", params
-    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT * FROM employees WHERE {where}", params)
+    for table in PER_PERSON:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM f_{table} "
+            "WHERE employee_id IN (SELECT id FROM c)"
+        )
 
 
 def sizes(con: duckdb.DuckDBPyConnection, cohort: Cohort, on: datetime.date) -> int:
@@ -535,6 +543,16 @@ PREDICATES = {
 }
 
 
+def _group_map(con: duckdb.DuckDBPyConnection, groups: list[tuple[str, str, Any]]) -> None:
+    """``gmap``: each person of the cohort with the index of their breakdown group."""
+    cases = " ".join(f"WHEN {PREDICATES[kind]} THEN {i}" for i, (_, kind, _) in enumerate(groups))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE gmap AS SELECT id, CASE {cases} END AS grp, hire_date, "
+        "leave_date FROM c",
+        [value for _, _, value in groups],
+    )
+
+
 def breakdown(
     con: duckdb.DuckDBPyConnection,
     cohort: Cohort,
@@ -545,51 +563,71 @@ def breakdown(
 ) -> list[dict[str, Any]]:
     """One row per group: ``groups`` are (label, kind, value) where kind is ``path`` (a
     department subtree), ``exact_department`` (people directly in that department),
-    ``location`` or ``job_role``; together they must partition the cohort so that the
-    complementary suppression holds."""
+    ``location``, ``job_role`` or ``no_*``; together they must partition the cohort so that
+    the complementary suppression holds. A handful of grouped queries, whatever the groups."""
     assert by in BREAKDOWNS
     _cohort_table(con, cohort)
+    _group_map(con, groups)
     end = period.end + datetime.timedelta(days=1)
+    heads = dict(
+        con.execute(
+            "SELECT grp, count(*) FROM gmap WHERE (hire_date IS NULL OR hire_date <= ?) "
+            "AND (leave_date IS NULL OR leave_date > ?) GROUP BY grp",
+            [period.end, period.end],
+        ).fetchall()
+    )
+    active = {
+        r[0]: r[1:]
+        for r in con.execute(
+            """SELECT g.grp, count(DISTINCT a.employee_id) FILTER (WHERE a.events > 0),
+                      round(sum(a.seconds) / 3600.0, 1)
+               FROM activity a JOIN gmap g ON g.id = a.employee_id
+               WHERE a.day >= ? AND a.day <= ? GROUP BY g.grp""",
+            [period.start, period.end],
+        ).fetchall()
+    }
+    learning = {
+        r[0]: r[1:]
+        for r in con.execute(
+            """SELECT g.grp,
+                      count(*) FILTER (WHERE e.source IN ('manager', 'learning-team')),
+                      count(e.completed_at) FILTER (WHERE e.source IN ('manager', 'learning-team')),
+                      count(*) FILTER (WHERE e.source IS NULL OR e.source NOT IN ('manager', 'learning-team')),
+                      count(e.completed_at) FILTER (WHERE e.source IS NULL OR e.source NOT IN ('manager', 'learning-team'))
+               FROM enrollments e JOIN gmap g ON g.id = e.employee_id
+               WHERE e.enrolled_at >= ? AND e.enrolled_at < ? GROUP BY g.grp""",
+            [period.start, end],
+        ).fetchall()
+    }
+    ready = dict(
+        con.execute(
+            """SELECT g.grp, round(avg(r.readiness), 3) FROM readiness r JOIN gmap g ON g.id = r.employee_id
+               WHERE r.month_end = (SELECT max(month_end) FROM readiness WHERE month_end <= ?)
+               GROUP BY g.grp""",
+            [period.end],
+        ).fetchall()
+    )
     rows = []
-    for label, kind, value in groups:
-        predicate = PREDICATES[kind]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE g AS SELECT * FROM c WHERE {predicate}", [value])
-        row = _rows(
-            con,
-            """
-            SELECT
-              (SELECT count(*) FROM g WHERE (hire_date IS NULL OR hire_date <= ?) AND (leave_date IS NULL OR leave_date > ?)) AS headcount,
-              (SELECT count(DISTINCT employee_id) FROM activity WHERE employee_id IN (SELECT id FROM g) AND day >= ? AND day <= ? AND events > 0) AS active,
-              (SELECT round(sum(seconds) / 3600.0, 1) FROM activity WHERE employee_id IN (SELECT id FROM g) AND day >= ? AND day <= ?) AS hours,
-              (SELECT count(*) FROM enrollments WHERE employee_id IN (SELECT id FROM g) AND enrolled_at >= ? AND enrolled_at < ? AND source IN ('manager', 'learning-team')) AS assigned,
-              (SELECT count(completed_at) FROM enrollments WHERE employee_id IN (SELECT id FROM g) AND enrolled_at >= ? AND enrolled_at < ? AND source IN ('manager', 'learning-team')) AS assigned_completed,
-              (SELECT count(*) FROM enrollments WHERE employee_id IN (SELECT id FROM g) AND enrolled_at >= ? AND enrolled_at < ? AND (source IS NULL OR source NOT IN ('manager', 'learning-team'))) AS voluntary,
-              (SELECT count(completed_at) FROM enrollments WHERE employee_id IN (SELECT id FROM g) AND enrolled_at >= ? AND enrolled_at < ? AND (source IS NULL OR source NOT IN ('manager', 'learning-team'))) AS voluntary_completed,
-              (SELECT round(avg(readiness), 3) FROM readiness WHERE employee_id IN (SELECT id FROM g) AND month_end = (SELECT max(month_end) FROM readiness WHERE month_end <= ?)) AS readiness
-            """,
-            [
-                period.end,
-                period.end,
-                period.start,
-                period.end,
-                period.start,
-                period.end,
-                period.start,
-                end,
-                period.start,
-                end,
-                period.start,
-                end,
-                period.start,
-                end,
-                period.end,
-            ],
-        )[0]
-        row["label"], row["kind"], row["value"] = label, kind, value
+    for i, (label, kind, value) in enumerate(groups):
+        act, hours = active.get(i, (0, None))
+        assigned, assigned_done, voluntary, voluntary_done = learning.get(i, (0, 0, 0, 0))
+        row: dict[str, Any] = {
+            "label": label,
+            "kind": kind,
+            "value": value,
+            "headcount": int(heads.get(i, 0)),
+            "active": int(act or 0),
+            "hours": hours,
+            "assigned": assigned,
+            "assigned_completed": assigned_done,
+            "voluntary": voluntary,
+            "voluntary_completed": voluntary_done,
+            "readiness": ready.get(i),
+        }
         row["active_share"] = _ratio(row["active"], row["headcount"])
         row["hours_per_learner"] = _ratio(row["hours"], row["active"], 2)
-        row["assigned_rate"] = _ratio(row["assigned_completed"], row["assigned"])
-        row["voluntary_rate"] = _ratio(row["voluntary_completed"], row["voluntary"])
+        row["assigned_rate"] = _ratio(assigned_done, assigned)
+        row["voluntary_rate"] = _ratio(voluntary_done, voluntary)
         rows.append(row)
     reasons = privacy.partition([r["headcount"] for r in rows], k)
     out = []
@@ -605,37 +643,36 @@ def heatmap(
     rows: list[dict[str, Any]],
     period: Period,
 ) -> list[dict[str, Any]]:
-    """Active-learner share per shown breakdown row and month (hidden rows stay hidden)."""
-    out = []
-    predicate = PREDICATES
-    for row in rows:
-        if row["suppressed"] or row["kind"] not in predicate:
-            continue
-        cells = _rows(
-            con,
-            f"""
-            WITH g AS (SELECT * FROM c WHERE {predicate[row["kind"]]}),
-            months AS (SELECT CAST(m AS DATE) AS month FROM generate_series(
-                CAST(date_trunc('month', CAST(? AS DATE)) AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL 1 MONTH) t(m)),
-            heads AS (SELECT months.month, count(g.id) AS headcount FROM months LEFT JOIN g
-                ON (g.hire_date IS NULL OR g.hire_date <= last_day(months.month))
-               AND (g.leave_date IS NULL OR g.leave_date > months.month) GROUP BY months.month),
-            act AS (SELECT date_trunc('month', day)::DATE AS month, count(DISTINCT employee_id) AS active
-                FROM activity WHERE employee_id IN (SELECT id FROM g) AND events > 0 AND day >= ? AND day <= ? GROUP BY 1)
-            SELECT heads.month, heads.headcount, coalesce(act.active, 0) AS active
-            FROM heads LEFT JOIN act USING (month) ORDER BY heads.month
-            """,
-            [row["value"], period.start, period.end, period.start, period.end],
-        )
-        for cell in cells:
-            out.append(
-                {
-                    "group": row["label"],
-                    "month": cell["month"],
-                    "share": _ratio(cell["active"], cell["headcount"]),
-                }
-            )
-    return out
+    """Active-learner share per shown breakdown row and month (hidden rows stay hidden).
+    Uses the ``gmap`` of the preceding :func:`breakdown` call on the same connection."""
+    shown = {i: row["label"] for i, row in enumerate(rows) if not row["suppressed"]}
+    if not shown:
+        return []
+    cells = _rows(
+        con,
+        """
+        WITH months AS (SELECT CAST(m AS DATE) AS month FROM generate_series(
+            CAST(date_trunc('month', CAST(? AS DATE)) AS TIMESTAMP), CAST(? AS TIMESTAMP), INTERVAL 1 MONTH) t(m)),
+        heads AS (SELECT g.grp, months.month, count(*) AS headcount FROM months JOIN gmap g
+            ON (g.hire_date IS NULL OR g.hire_date <= last_day(months.month))
+           AND (g.leave_date IS NULL OR g.leave_date > months.month) GROUP BY ALL),
+        act AS (SELECT g.grp, date_trunc('month', a.day)::DATE AS month, count(DISTINCT a.employee_id) AS active
+            FROM activity a JOIN gmap g ON g.id = a.employee_id
+            WHERE a.events > 0 AND a.day >= ? AND a.day <= ? GROUP BY ALL)
+        SELECT heads.grp, heads.month, heads.headcount, coalesce(act.active, 0) AS active
+        FROM heads LEFT JOIN act USING (grp, month) ORDER BY heads.grp, heads.month
+        """,
+        [period.start, period.end, period.start, period.end],
+    )
+    return [
+        {
+            "group": shown[c["grp"]],
+            "month": c["month"],
+            "share": _ratio(c["active"], c["headcount"]),
+        }
+        for c in cells
+        if c["grp"] in shown
+    ]
 
 
 def content(

@@ -222,7 +222,10 @@ class Store:
         """An in-memory DuckDB connection with one view per table."""
         con = duckdb.connect(config={"threads": 2, "enable_external_access": True})
         for table in ALL_TABLES:
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {self.source(table)}")
+            # ``f_<table>`` always names the whole table; ``<table>`` may be shadowed by a
+            # temporary table of a cohort's rows (see kpis._cohort_table).
+            con.execute(f"CREATE VIEW f_{table} AS SELECT * FROM {self.source(table)}")
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM f_{table}")
         return con
 
     # -- writing ----------------------------------------------------------------------------
