@@ -256,6 +256,56 @@ def bulk_load(database_url: str, target: int, chunk: int = 5000) -> tuple[int, f
     return loaded, time.perf_counter() - started
 
 
+def in_process(database_url: str, batches: int, batch: int) -> dict[str, float]:
+    """The POST path without HTTP: Django's handler (middleware, auth, validation, storage).
+
+    Less sensitive to a loaded machine than requests/s: reports microseconds per statement,
+    wall and this process's CPU (on SQLite the database engine runs in-process too).
+    """
+    os.environ["LEARNLOOP_DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnloop.settings")
+    import django
+
+    django.setup()
+    import orjson
+    from django.test import Client
+
+    from learnloop.xapi.engine.statements import prepare_batch
+
+    rng = random.Random(4)
+    bodies = [
+        json.dumps([statement(rng) for _ in range(batch)]).encode() for _ in range(batches + 5)
+    ]
+    client = Client(SERVER_NAME="127.0.0.1")
+    token = base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
+
+    def post(body: bytes) -> None:
+        response = client.generic(
+            "POST", "/xapi/statements", body, content_type="application/json", headers=headers
+        )
+        if response.status_code != 200:
+            raise SystemExit(f"in-process POST failed: {response.status_code} {response.content!r}")
+
+    for body in bodies[:5]:  # warm up: connection, caches
+        post(body)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for body in bodies[5:]:
+        post(body)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    fresh = [json.dumps([statement(rng) for _ in range(batch)]).encode() for _ in range(batches)]
+    validate = time.process_time()
+    for body in fresh:
+        prepare_batch(orjson.loads(body), offset_required=True)
+    validate = time.process_time() - validate
+    count = batches * batch
+    return {
+        "wall_us": wall / count * 1e6,
+        "cpu_us": cpu / count * 1e6,
+        "validate_us": validate / count * 1e6,
+    }
+
+
 def queries(port: int, count: int) -> dict[str, dict[str, float]]:
     rng = random.Random(3)
     session = Session(port)
@@ -321,6 +371,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100, help="requests per query kind")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=40,
+        metavar="BATCHES",
+        help="also time the POST path in-process, without HTTP (0: skip)",
+    )
     parser.add_argument("--sqlite-path", help="SQLite file to use (default: a temporary one)")
     parser.add_argument(
         "--reuse",
@@ -359,6 +416,13 @@ def main() -> None:
         wait_ready(port, server)
         if not reused:
             run_ingest(args, port)
+        if args.in_process:
+            cost = in_process(database_url, args.in_process, args.batch)
+            print(
+                f"in-process POST path (no HTTP, {args.in_process} batches of {args.batch}): "
+                f"{cost['wall_us']:.0f} us/statement wall, {cost['cpu_us']:.0f} us/statement "
+                f"CPU, of which parsing and validation {cost['validate_us']:.0f} us"
+            )
         if args.stored:
             print(
                 f"bulk load to {args.stored:,} statements (in-process, store path, batches of 5,000)"

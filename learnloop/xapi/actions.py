@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from learnloop.audit import events
@@ -172,7 +172,7 @@ def _intern(
     keys = sorted(values)
     found: dict[str, tuple[int, Any]] = {}
     select = f"SELECT {field}, id, {extra} FROM {table}"
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         for key, pk, value in sql.select_in(cursor, select, field, keys, "text"):
             found[key] = (pk, _json_value(value))
         missing = [key for key in keys if key not in found]
@@ -300,8 +300,9 @@ def store_statements(
     """
     for attempt in range(3):
         try:
-            with sql.sqlite_writer_turn(), transaction.atomic():
-                _store(prepared, authority, version, client, attachments or {}, stored)
+            sql.atomic_write(
+                lambda: _store(prepared, authority, version, client, attachments or {}, stored)
+            )
             break
         except (IntegrityError, OperationalError) as exc:
             # Another writer stored one of these ids between our check and our insert (or,
@@ -326,7 +327,7 @@ def _store(
     ids = [item.id for item in prepared]
     values = sql.Values()
     existing: dict[uuid.UUID, str] = {}
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         select = "SELECT statement_id, data FROM xapi_statement"
         ids_db = [values.uuid(i) for i in ids]
         for found, data in sql.select_in(cursor, select, "statement_id", ids_db, "uuid"):
@@ -419,7 +420,7 @@ def _store(
                 orjson.dumps(statement).decode(),
             ]
         )
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         pks = [
             pk
             for (pk,) in sql.insert_many(
@@ -453,7 +454,7 @@ def _store(
         ).update(voided=True)
     # A voiding statement may have arrived before the statement it voids.
     voided_verb = verb_ids[VOIDED][0]
-    with connection.cursor() as cursor:
+    with sql.cursor() as cursor:
         late = [
             ref
             for ref, verb in sql.select_in(

@@ -92,14 +92,34 @@ def parse_timestamp(value: object) -> dt.datetime | None:
 
     A missing offset is read as UTC; ``-00:00`` ("unknown local offset") is refused, as xAPI asks.
     """
+    parsed = parse_timestamp_with_offset(value)
+    return None if parsed is None else parsed[0]
+
+
+def parse_timestamp_with_offset(value: object) -> tuple[dt.datetime, bool] | None:
+    """:func:`parse_timestamp` and whether the text names its UTC offset, in one match."""
     if not isinstance(value, str):
         return None
     match = _TIMESTAMP.match(value)
     if match is None:
         return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    zone = match.group(8)
     if zone in ("-00", "-0000", "-00:00"):
         return None
+    try:
+        # The C parser reads every form the pattern admits but a lowercase t/z.
+        moment: dt.datetime | None = dt.datetime.fromisoformat(value)
+    except ValueError:
+        moment = _parse_matched(match)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC), zone is not None
+    return moment.astimezone(dt.UTC), True
+
+
+def _parse_matched(match: re.Match[str]) -> dt.datetime | None:
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
     try:
         moment = dt.datetime(
@@ -126,9 +146,10 @@ def has_offset(value: str) -> bool:
 
 def format_timestamp(moment: dt.datetime) -> str:
     """RFC 3339 in UTC with milliseconds, or microseconds when they carry information."""
-    naive = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    precision = "microseconds" if naive.microsecond % 1000 else "milliseconds"
-    return naive.isoformat(timespec=precision) + "Z"
+    if moment.tzinfo is not dt.UTC:
+        moment = moment.astimezone(dt.UTC)
+    precision = "microseconds" if moment.microsecond % 1000 else "milliseconds"
+    return moment.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
 
 
 def duration_key(value: str) -> str:

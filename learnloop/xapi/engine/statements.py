@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from learnloop.xapi.engine import formats
 from learnloop.xapi.engine.errors import ValidationError
 
@@ -147,6 +149,29 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+# Sub-objects (agents, verbs, activities) already found valid, by kind and JSON text.
+# Statements repeat them heavily and checking one costs far more than serialising it; only
+# successes are remembered, so a failing object is always checked in full and its error names
+# the offending path. Validity of these objects does not depend on where they appear.
+_MEMO_LIMIT = 20_000
+_known_valid: set[bytes] = set()
+
+
+def _memo_key(kind: bytes, value: dict[str, Any]) -> bytes | None:
+    try:
+        return kind + orjson.dumps(value)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def _remember(key: bytes | None) -> None:
+    if key is None:
+        return
+    if len(_known_valid) >= _MEMO_LIMIT:
+        _known_valid.clear()
+    _known_valid.add(key)
+
+
 def _object(value: object, path: str, what: str = "an object") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError(path, f"must be {what}, not {_type_name(value)}")
@@ -195,12 +220,12 @@ def _uuid(value: object, path: str) -> uuid.UUID:
 
 def _timestamp(value: object, path: str, *, offset_required: bool = False) -> dt.datetime:
     text = _string(value, path)
-    if offset_required and not formats.has_offset(text):
+    parsed = formats.parse_timestamp_with_offset(text)
+    if offset_required and (parsed is None or not parsed[1]) and not formats.has_offset(text):
         raise ValidationError(path, "must include a UTC offset (Z or +hh:mm) in xAPI 2.0")
-    moment = formats.parse_timestamp(text)
-    if moment is None:
+    if parsed is None:
         raise ValidationError(path, "must be an ISO 8601 timestamp (not -00:00)")
-    return moment
+    return parsed[0]
 
 
 def _language_map(value: object, path: str) -> dict[str, str]:
@@ -279,6 +304,17 @@ def validate_agent(
 ) -> dict[str, Any]:
     """Check an Agent or Group object (as found in statements or query parameters)."""
     agent = _object(value, path)
+    key = _memo_key(b"G" if allow_group else b"A", agent) if not require_type else None
+    if key is not None and key in _known_valid:
+        return agent
+    _check_agent(agent, path, allow_group=allow_group, require_type=require_type)
+    _remember(key)
+    return agent
+
+
+def _check_agent(
+    agent: dict[str, Any], path: str, *, allow_group: bool, require_type: bool
+) -> None:
     kind = agent.get("objectType")
     if kind is None and require_type:
         raise ValidationError(_join(path, "objectType"), "is required here")
@@ -312,7 +348,6 @@ def validate_agent(
     if "name" in agent:
         _string(agent["name"], _join(path, "name"))
     _check_ifis(agent, path)
-    return agent
 
 
 def _components(value: object, path: str) -> None:
@@ -379,6 +414,7 @@ class _Collector:
         self.direct_agents: set[str] = set()
         self.related_agents: set[str] = set()
         self.related_activities: set[str] = set()
+        self.registration: uuid.UUID | None = None
 
     def agent(self, agent: dict[str, Any], *, related: bool) -> str | None:
         """Record an agent or group (and its members); returns the key of the agent itself."""
@@ -406,19 +442,31 @@ class _Collector:
 
 def _verb(value: object, path: str, collector: _Collector) -> str:
     verb = _object(value, path)
-    _keys(verb, frozenset({"id", "display"}), path)
-    if "id" not in verb:
-        raise ValidationError(_join(path, "id"), "is required")
-    iri = _iri(verb["id"], _join(path, "id"))
-    display = None
-    if "display" in verb:
-        display = _language_map(verb["display"], _join(path, "display"))
+    key = _memo_key(b"V", verb)
+    if key is None or key not in _known_valid:
+        _keys(verb, frozenset({"id", "display"}), path)
+        if "id" not in verb:
+            raise ValidationError(_join(path, "id"), "is required")
+        _iri(verb["id"], _join(path, "id"))
+        if "display" in verb:
+            _language_map(verb["display"], _join(path, "display"))
+        _remember(key)
+    iri: str = verb["id"]
+    display: dict[str, str] | None = verb.get("display")
     if display is not None or iri not in collector.verbs:
         collector.verbs[iri] = display
     return iri
 
 
 def _activity(value: dict[str, Any], path: str) -> None:
+    key = _memo_key(b"O", value)
+    if key is not None and key in _known_valid:
+        return
+    _check_activity(value, path)
+    _remember(key)
+
+
+def _check_activity(value: dict[str, Any], path: str) -> None:
     _keys(value, frozenset({"objectType", "id", "definition"}), path)
     if "id" not in value:
         raise ValidationError(_join(path, "id"), "is required")
@@ -477,12 +525,14 @@ def _relevant_types(value: object, path: str) -> None:
 
 
 def _context(
-    value: object, path: str, *, object_is_activity: bool, collector: _Collector
+    value: object, path: str, *, object_is_activity: bool, collector: _Collector, sub: bool
 ) -> dict[str, Any]:
     context = _object(value, path)
     _keys(context, CONTEXT_KEYS, path)
     if "registration" in context:
-        _uuid(context["registration"], _join(path, "registration"))
+        registration = _uuid(context["registration"], _join(path, "registration"))
+        if not sub:
+            collector.registration = registration
     if "instructor" in context:
         collector.agent(
             validate_agent(context["instructor"], _join(path, "instructor")), related=True
@@ -658,6 +708,7 @@ def _body(statement: dict[str, Any], path: str, collector: _Collector, *, sub: b
             _join(path, "context"),
             object_is_activity=kind == "Activity",
             collector=collector,
+            sub=sub,
         )
     return _Parts(actor_key, verb_id, kind, object_activity, object_agent_key, object_ref)
 
@@ -696,10 +747,6 @@ def prepare(value: object, path: str = "", *, offset_required: bool = False) -> 
             raise ValidationError(_join(path, "version"), "must be 1.0.x or 2.0.x")
     if "attachments" in statement:
         _attachments(statement["attachments"], _join(path, "attachments"))
-    registration = None
-    context = statement.get("context")
-    if isinstance(context, dict) and "registration" in context:
-        registration = uuid.UUID(context["registration"])
     return Prepared(
         id=statement_id,
         statement=statement,
@@ -709,7 +756,7 @@ def prepare(value: object, path: str = "", *, offset_required: bool = False) -> 
         object_activity=parts.object_activity,
         object_agent_key=parts.object_agent_key,
         object_ref=parts.object_ref,
-        registration=registration,
+        registration=collector.registration,
         timestamp=timestamp,
         agents=collector.agents,
         verbs=collector.verbs,

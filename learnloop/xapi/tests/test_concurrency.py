@@ -48,3 +48,29 @@ def test_concurrent_writers_on_a_sqlite_file_cause_no_errors(tmp_path: Path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["errors"] == []
     assert result["stored"] == result["expected"]
+
+
+def test_writes_grouped_into_one_sqlite_commit_succeed_or_fail_each_on_its_own(tmp_path: Path):
+    # Group commit: writes queued while the write lock is busy share one transaction; each is
+    # still all-or-nothing (Statement resource: a batch with a conflicting id is refused with
+    # 409 as a whole) and does not take the others down.
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite run only")
+    env = {
+        **os.environ,
+        "LEARNLOOP_DATABASE_URL": f"sqlite:///{tmp_path / 'lrs.sqlite3'}",
+        "LEARNLOOP_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_group_commit.py"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["queued_together"] == 3
+    assert result["outcome"] == {"first": "stored", "conflicting": "Conflict", "third": "stored"}
+    assert result["stored"] == 1 + 2 + 1
+    assert result["leading"] is False

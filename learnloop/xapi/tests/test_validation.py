@@ -275,3 +275,48 @@ def test_iso_durations_pass(duration: str):
 @pytest.mark.parametrize("duration", ["P", "PT", "P4W1D", "4H", "PT1H1D"])
 def test_malformed_durations_fail(duration: str):
     assert not formats.is_duration(duration)
+
+
+def test_a_valid_group_remembered_as_actor_is_still_refused_as_a_group_member():
+    # Validity memo: an object found valid where groups are allowed must not pass where a
+    # Group is forbidden (Data 2.4.2.2: members are Agents).
+    group = {"objectType": "Group", "mbox": "mailto:team@example.com"}
+    prepare(statement(actor=copy.deepcopy(group)))
+    message = rejects(statement(actor={"objectType": "Group", "member": [copy.deepcopy(group)]}))
+    assert message == "actor.member[0].objectType: must be Agent here, not Group"
+
+
+def test_an_invalid_activity_is_refused_every_time_with_its_path():
+    bad = {"id": "http://example.com/a", "definition": {"type": "not an iri"}}
+    for _ in range(2):
+        message = rejects(statement(object=copy.deepcopy(bad)))
+        assert message == "object.definition.type: must be an absolute IRI with a scheme"
+
+
+def test_a_remembered_verb_still_feeds_its_display_to_every_statement():
+    verb = {"id": "http://example.com/verbs/met", "display": {"en": "met"}}
+    first = prepare(statement(verb=copy.deepcopy(verb)))
+    second = prepare(statement(verb=copy.deepcopy(verb)))
+    assert first.verbs == second.verbs == {"http://example.com/verbs/met": {"en": "met"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-01T12:00:00Z", "2024-05-01T12:00:00.000Z"),
+        ("2024-05-01t12:00:00z", "2024-05-01T12:00:00.000Z"),
+        ("2024-05-01T12:00:00,5+01:00", "2024-05-01T11:00:00.500Z"),
+        ("2024-05-01T12:00:00.123456789-0230", "2024-05-01T14:30:00.123456Z"),
+        ("2024-05-01T12:00+05", "2024-05-01T07:00:00.000Z"),
+    ],
+)
+def test_iso_8601_timestamps_in_every_accepted_form_are_stored_in_utc(text, expected):
+    prepared = prepare(statement(timestamp=text))
+    assert prepared.statement["timestamp"] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-05-01T12:00:00+24:00", "2024-05-01T12:00:60Z", "2024-02-30T12:00:00Z"]
+)
+def test_timestamps_outside_the_calendar_or_clock_are_refused(text):
+    assert rejects(statement(timestamp=text)).startswith("timestamp: must be an ISO 8601")
