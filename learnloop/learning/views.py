@@ -35,7 +35,7 @@ from learnloop.learning.models import (
 from learnloop.people.models import Department, Employee, JobRole, Organization, active_employees
 from learnloop.permissions import Principal, can, principal_for, require
 from learnloop.skills import queries as skill_queries
-from learnloop.skills.models import CareerPath, RoleProfile, Skill
+from learnloop.skills.models import CareerPath, RoleProfile, RoleRequirement, Skill
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -128,6 +128,17 @@ def _catalog_skill_ids(organization: Organization) -> set[int]:
             "skill_id", flat=True
         )
     )
+
+
+def _relevant_skills(organization: Organization) -> list[Skill]:
+    """Skills an item may teach: those of the role profiles and of the catalog (the whole
+    taxonomy is thousands of entries; own skills are added in the skills app)."""
+    wanted = _catalog_skill_ids(organization) | set(
+        RoleRequirement.objects.filter(profile__organization=organization).values_list(
+            "skill_id", flat=True
+        )
+    )
+    return list(skill_queries.visible_skills(organization).filter(pk__in=wanted).order_by("label"))
 
 
 def _next_roles(organization: Organization, current: RoleProfile | None) -> list[RoleProfile]:
@@ -634,7 +645,7 @@ def edit_item(request: HttpRequest, pk: int) -> HttpResponse:
             "prereq_ids": set(entry.prerequisite_items.values_list("pk", flat=True)),
             "role_ids": set(entry.audience_roles.values_list("pk", flat=True)),
             "outline": outline,
-            "all_skills": skill_queries.visible_skills(organization).order_by("label")[:3000],
+            "all_skills": _relevant_skills(organization),
         }
         | _manage_context(organization),
     )
@@ -804,9 +815,7 @@ def questions(request: HttpRequest) -> HttpResponse:
             .order_by("skill__label", "pk")[:500],
             "quizzes": Quiz.objects.filter(item__organization=organization).select_related("item"),
             "question_kinds": QuestionKind.choices,
-            "all_skills": skill_queries.visible_skills(organization)
-            .filter(pk__in=_catalog_skill_ids(organization))
-            .order_by("label"),
+            "all_skills": _relevant_skills(organization),
         }
         | _manage_context(organization),
     )

@@ -228,6 +228,8 @@ class _Planner:
                 self.levels[skill] = max(known.level, self._required(skill))
         self.chosen: dict[int, StepKind] = {}
         self.reasons: dict[int, list[str]] = defaultdict(list)
+        # (item, reason) -> the item that needed it: a reason whose item was pruned is dropped.
+        self.reason_for: dict[tuple[int, str], int] = {}
         self.selection: list[int] = []
         self.unmet: list[tuple[Gap, str]] = []
         self.blocked: list[tuple[int, str]] = []
@@ -316,10 +318,16 @@ class _Planner:
                 self.unmet.append((gap, self.why_unmet(gap)))
 
     def prune(self, gaps: Mapping[int, Gap]) -> None:
-        """Drop gap items made redundant by items chosen later (often as prerequisites)."""
+        """Drop gap items made redundant by items chosen later (often as prerequisites), then
+        prerequisites nothing left needs, until nothing more can go."""
+        while self._prune_once(gaps):
+            pass
+
+    def _prune_once(self, gaps: Mapping[int, Gap]) -> bool:
         reaches = self.catalog.reaches
+        dropped = False
         for item_id in reversed(list(self.selection)):
-            if self.chosen[item_id] is not StepKind.GAP:
+            if self.chosen[item_id] not in (StepKind.GAP, StepKind.PREREQUISITE):
                 continue
             others = [i for i in self.selection if i != item_id]
             taught = reaches[item_id]
@@ -346,7 +354,8 @@ class _Planner:
                 continue
             items = self.catalog.items
             if any(item_id in items[o].prerequisite_items for o in others) or any(
-                n.skill in taught and reach(n.skill) < n.level
+                # An item never meets its own prerequisite: leave ``o`` out of the reach.
+                n.skill in taught and reach(n.skill, [x for x in others if x != o]) < n.level
                 for o in others
                 for n in items[o].prerequisite_skills
             ):
@@ -354,6 +363,8 @@ class _Planner:
             del self.chosen[item_id]
             self.selection.remove(item_id)
             self.reasons.pop(item_id, None)
+            dropped = True
+        return dropped
 
     def score(self, item: Item, gaps: Mapping[int, Gap], remediated: set[int]) -> float:
         gain = 0.0
@@ -438,7 +449,9 @@ class _Planner:
                 self._restore(snapshot)
                 self.fails_from[item.id] = min(depth, self.fails_from.get(item.id, depth))
                 return False
-            self.add(before, StepKind.PREREQUISITE, f"prerequisite of {item.title!r}")
+            self.add(
+                before, StepKind.PREREQUISITE, f"prerequisite of {item.title!r}", source=item.id
+            )
         for needed in missing_skills:
             if self.levels.get(needed.skill, 0) >= needed.level:
                 continue
@@ -463,6 +476,7 @@ class _Planner:
                 provider,
                 StepKind.PREREQUISITE,
                 f"{item.title!r} needs {name} at level {needed.level}",
+                source=item.id,
             )
         return True
 
@@ -471,7 +485,11 @@ class _Planner:
         self.chosen, self.selection, self.levels = chosen, selection, levels
         self.reasons = defaultdict(list, reasons)
 
-    def add(self, item: Item, kind: StepKind, reason: str | None) -> None:
+    def add(
+        self, item: Item, kind: StepKind, reason: str | None, source: int | None = None
+    ) -> None:
+        if reason and source is not None:
+            self.reason_for[(item.id, reason)] = source
         if item.id in self.chosen:
             if reason:
                 self.reasons[item.id].append(reason)
@@ -604,7 +622,11 @@ class _Planner:
                         f"helped {signal.helped[item_id]} of {signal.closers} similar colleagues "
                         f"who closed the {self.catalog.skill_name(taught.skill)} gap"
                     )
-            reasons.extend(self.reasons.get(item_id, ()))
+            reasons.extend(
+                r
+                for r in self.reasons.get(item_id, ())
+                if self.reason_for.get((item_id, r), item_id) in self.chosen
+            )
             if item_id in self.learner.edits.order:
                 reasons.append("placed where you put it, as far as prerequisites allow")
             hours = self.remaining_hours(item)

@@ -211,3 +211,21 @@ def test_a_re_plan_keeps_the_previous_order_where_nothing_forces_a_change(catalo
     again = p.plan(target, learner({}), catalog, today=TODAY, previous=reordered)
     assert [s.item for s in again.steps] == [20, 40]
     assert not any("where you put it" in r for s in again.steps for r in s.reasons)
+
+
+def test_prerequisites_pulled_in_for_an_item_later_left_out_go_with_it():
+    # The short advanced item (SQL to 4) looks best but needs SQL 3 from item 2 (after item 1);
+    # once item 1 alone closes the SQL 2 gap, both the advanced item and item 2 are left out,
+    # and no step keeps a reason pointing at them.
+    catalog = p.Catalog(
+        [
+            item(1, [(SQL, 2)], hours=3),
+            item(2, [(SQL, 3)], hours=8, prerequisite_items=(1,)),
+            item(3, [(SQL, 4)], hours=0.5, prerequisite_skills=(p.SkillLevel(SQL, 3),)),
+        ],
+        NAMES,
+    )
+    target = p.Target(p.TargetKind.CURRENT_ROLE, "Analyst", (p.Requirement(SQL, 2),))
+    path = p.plan(target, learner({}), catalog, today=TODAY)
+    assert [s.item for s in path.steps] == [1]
+    assert not any("Item 3" in r or "Item 2" in r for s in path.steps for r in s.reasons)
