@@ -150,3 +150,22 @@ def test_the_levels_matrix_places_each_triple_and_ignores_unknown_ids() -> None:
         np.array([1.0, 2.0, 3.0, 4.0]),
     )
     assert matrix.tolist() == [[0, 0], [0, 1], [2, 0]]
+
+
+def test_the_window_shortlist_keeps_mentions_and_the_exact_scores_of_what_it_keeps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from learnloop.skills.engine import ranker
+
+    sentence = "Over the years I took on team leadership and wrote python code"
+    full = index().rank([sentence], 4)[0]
+    monkeypatch.setattr(ranker, "SHORTLIST", {ranker.QUALITY: 1})
+    short = index().rank([sentence], 1)[0]
+    # One label by sentence similarity gets the window term, and so does every mentioned
+    # one: both mentioned skills are scored exactly as without a shortlist.
+    kept = {m.key: m.raw for m in full if m.mentioned}
+    assert set(kept) == {"k:team", "k:python"}
+    assert short[0].key == full[0].key and short[0].raw == pytest.approx(full[0].raw)
+    # Asking for more than the shortlist widens it to k.
+    wide = index().rank([sentence], 4)[0]
+    assert [(m.key, round(m.raw, 5)) for m in wide] == [(m.key, round(m.raw, 5)) for m in full]
