@@ -83,7 +83,7 @@ def people(employees: int, today: dt.date) -> int:
                 job_role=roles[(i * 7) % 50],
                 location=locations[(i * 3) % 8],
                 hire_date=today - dt.timedelta(days=200 + (i * 37) % 3000),
-                leave_date=(today - dt.timedelta(days=(i * 13) % 300))
+                leave_date=(today - dt.timedelta(days=(i * 13) % 180))
                 if i % 11 == 0 and i > 10
                 else None,
             )

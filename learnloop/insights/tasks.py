@@ -11,3 +11,11 @@ from learnloop.insights import refresh
 def refresh_facts() -> int:
     """Fold the statements stored since the last run into the facts (hourly)."""
     return refresh.refresh().statements
+
+
+@task
+def send_monthly_digests() -> int:
+    """Last month's digest per role; runs daily, sends in the first days of a month, once."""
+    from learnloop.insights import digest
+
+    return digest.send_monthly()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("content/", views.content, name="content"),
     path("<str:scope>/chart/<slug:name>.<str:fmt>", views.chart, name="chart"),
     path("<str:scope>/data/<slug:name>.<str:fmt>", views.export, name="export"),
+    path("report/", views.report, name="report"),
     path("refresh/", views.refresh_now, name="refresh"),
 ]

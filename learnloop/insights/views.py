@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learnloop.insights import cache, charts, definitions, queries, tasks
+from learnloop.insights import cache, charts, queries, tasks
 from learnloop.insights.queries import FilterError, Filters
+from learnloop.insights.summary import tiles
 from learnloop.people.models import Department, JobRole, Location, Organization
 from learnloop.permissions import can, principal_for, require
 
@@ -112,62 +113,6 @@ def datasets(
     climate = _climate(request, organization, filters, scope) if data.get("allowed") else None
     data = data | {"drill": drill, "climate": climate}
     return charts.dashboard_datasets(data, climate, drill), data
-
-
-def _percent(value: float | None) -> str:
-    return "withheld" if value is None else f"{value * 100:.0f}%"
-
-
-def _number(value: float | None, unit: str = "", digits: int = 1) -> str:
-    if value is None:
-        return "withheld"
-    return f"{value:,.{digits}f}{unit}"
-
-
-def tiles(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The KPI figures at the top of a dashboard, each with its definition."""
-    completion, weekly = data["completion"], data["weekly"]
-    shown_weeks = [w for w in weekly if w.get("share") is not None]
-    last_weeks = shown_weeks[-4:]
-    active = sum(w["share"] for w in last_weeks) / len(last_weeks) if last_weeks else None
-    hours = sum(w["hours"] for w in last_weeks) / len(last_weeks) if last_weeks else None
-    climate = (data.get("climate") or {}).get("series", [])
-
-    def latest(instrument: str) -> str:
-        found = [p for p in climate if p["instrument"] == instrument and p["mean"] is not None]
-        return _number(found[-1]["mean"], digits=2) if found else "no released result"
-
-    closure = data["readiness"]["closure"]
-    values = {
-        "completion_assigned": _percent(completion["assigned"]["rate"]),
-        "completion_voluntary": _percent(completion["voluntary"]["rate"]),
-        "on_time": _percent(completion["assigned"].get("on_time_rate")),
-        "time_to_proficiency": _number(data["proficiency"]["median_days"], " days", 0),
-        "active_learners": _percent(active),
-        "learning_hours": _number(hours, " h"),
-        "gap_closure": "not enough history" if closure is None else f"{closure * 100:+.1f} points",
-        "mentoring_pairs": _number(data["mentoring"]["pairs"], digits=0),
-        "mentoring_sessions": _number(data["mentoring"]["sessions"], digits=0),
-        "mentoring_progress": _percent(data["mentoring"]["progress"]),
-        "feedback_frequency": _number(data["conversations"]["feedback_per_person"], " / month", 2),
-        "checkin_frequency": _percent(data["conversations"]["checkin_rate"]),
-        "psychological_safety": latest("Psychological safety"),
-        "learning_climate": latest("Learning climate"),
-        "retention": (
-            f"{_percent(data['retention']['learners']['rate'])} vs {_percent(data['retention']['non_learners']['rate'])}"
-        ),
-        "spend_per_hour": _number(data["spend"]["per_hour"], digits=2),
-        "spend_per_level": _number(data["spend"]["per_level"], digits=2),
-    }
-    return [
-        {
-            "key": key,
-            "label": definitions.label(key),
-            "value": value,
-            "definition": definitions.text(key),
-        }
-        for key, value in values.items()
-    ]
 
 
 def _choices(organization: Organization) -> dict[str, Any]:
@@ -310,3 +255,60 @@ def refresh_now(request: HttpRequest) -> HttpResponse:
     tasks.refresh_facts.enqueue()
     messages.success(request, "The dashboards will be refreshed in a moment.")
     return redirect("insights:home")
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The monthly digest of a role as a printable page (``kind``, ``month`` as YYYY-MM)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from learnloop.insights import digest
+
+    organization = _organization(request)
+    require(request.user, "insights.view")
+    principal = principal_for(request.user)
+    kinds = []
+    if can(principal, "insights.view_organization", organization):
+        kinds.append(("organization", "Organization"))
+    if can(principal, "insights.view_team"):
+        kinds.append(("team", "My team"))
+    if can(principal, "insights.view_self"):
+        kinds.append(("personal", "My learning"))
+    if not kinds:
+        raise PermissionDenied("insights.view")
+    kind = request.GET.get("kind") or kinds[0][0]
+    if kind not in dict(kinds):
+        raise PermissionDenied("insights: that report is not yours to see")
+    raw = (request.GET.get("month") or "").strip()
+    if raw:
+        try:
+            start = datetime.date.fromisoformat(f"{raw}-01")
+        except ValueError:
+            return render(
+                request,
+                "insights/error.html",
+                {"field": "month", "message": f"must be a month as YYYY-MM, got {raw!r}"},
+                status=400,
+            )
+        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+    else:
+        start, end = digest.month_before(timezone.localdate())
+    if kind == "organization":
+        found = digest.organization_digest(organization, start, end, charts_too=False)
+    elif kind == "team":
+        assert principal.employee is not None
+        found = digest.team_digest(principal.employee, start, end, charts_too=False)
+    else:
+        assert principal.employee is not None
+        found = digest.personal_digest(principal.employee, start, end)
+    context = found.context | {
+        "kinds": kinds,
+        "tabs": _tabs(request),
+        "scope": "report",
+        "link": request.build_absolute_uri("/insights/"),
+    }
+    return render(request, "insights/report.html", context)

@@ -87,6 +87,14 @@ MATRIX = (
         "insights:export", "get", f"{P}/content/data/content.xlsx", only(200, "ld hr"), label="xlsx"
     ),
     Row("insights:refresh", "post", f"{P}/refresh/", only(302, "hr ld")),
+    Row("insights:report", "get", f"{P}/report/", only(200, EMPLOYEES)),
+    Row(
+        "insights:report",
+        "get",
+        f"{P}/report/?kind=organization",
+        only(200, ORG),
+        label="organization",
+    ),
     Row("api:insights_dashboard", "get", f"{A}/dashboard?scope=organization", api_only(200, ORG)),
     Row(
         "api:insights_dashboard",
