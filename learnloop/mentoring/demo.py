@@ -38,7 +38,7 @@ from learnloop.skills.models import EmployeeSkill, Skill
 from learnloop.xapi import recorder
 
 BULK = 2000
-MAX_MENTEES = 400  # per program: beyond this the demo adds bulk, not insight
+MAX_MENTEES = 250  # per program: beyond this the demo adds bulk, not insight
 MAX_SESSIONS = 6  # per pair
 UTC = datetime.UTC
 
@@ -80,17 +80,18 @@ def _level(employee: Employee) -> int:
 def build(organization: Organization, *, seed: int, today: datetime.date) -> None:
     """Fill the demo organization with months of mentoring activity (deterministic in seed)."""
     rng = random.Random(seed * 7919 + 606)
-    people = list(
+    # Levels for everyone, objects only for the people who take part: cheap at 10,000.
+    everyone = list(
         active_employees(today)
         .filter(organization=organization)
-        .select_related("user", "job_role", "department")
         .order_by("pk")
+        .values_list("pk", "job_role__level", "user_id")
     )
-    if len(people) < 12:
+    if len(everyone) < 12:
         return
     personas = dict(DemoPersona.objects.values_list("key", "user_id"))
     admin = User.objects.filter(pk=personas.get("ld_admin") or 0).first()
-    persona_employee = next((p for p in people if p.user_id == personas.get("employee")), None)
+    persona_id = next((pk for pk, _, user in everyone if user == personas.get("employee")), None)
     top = list(
         EmployeeSkill.objects.filter(employee__organization=organization, level__gt=0)
         .values("skill")
@@ -107,11 +108,12 @@ def build(organization: Organization, *, seed: int, today: datetime.date) -> Non
     ).values_list("employee_id", "skill_id", "level"):
         held[employee_id][skill_id] = level
 
-    size = max(6, min(len(people) // 12, MAX_MENTEES))
-    by_level = sorted(people, key=lambda p: (_level(p), p.pk))
-    juniors = [p for p in by_level[: len(people) // 2] if p is not persona_employee]
-    seniors = [p for p in by_level[len(people) // 2 :] if held.get(p.pk)]
-    digital = [p for p in juniors if held.get(p.pk)]
+    size = max(6, min(len(everyone) // 12, MAX_MENTEES))
+    by_level = [pk for pk, level, _ in sorted(everyone, key=lambda row: (row[1] or 1, row[0]))]
+    half = len(by_level) // 2
+    juniors = [pk for pk in by_level[:half] if pk != persona_id]
+    seniors = [pk for pk in by_level[half:] if held.get(pk)]
+    digital = [pk for pk in juniors if held.get(pk)]
 
     programs = [
         (
@@ -173,20 +175,23 @@ def build(organization: Organization, *, seed: int, today: datetime.date) -> Non
     ]
     Program.objects.bulk_create([p for p, _, _ in programs])
 
-    texts: list[str] = []
-    rows: list[Participant] = []
+    chosen: list[tuple[Program, list[int], list[int]]] = []
     for program, mentee_pool, mentor_pool in programs:
         mentors = rng.sample(mentor_pool, min(len(mentor_pool), max(3, size // 2)))
-        chosen = {m.pk for m in mentors}
-        mentees = [p for p in mentee_pool if p.pk not in chosen]
-        mentees = rng.sample(mentees[: max(size * 3, 12)], min(size, len(mentees)))
-        if program.status == Program.Status.OPEN and persona_employee is not None:
-            mentees = [persona_employee, *[m for m in mentees if m is not persona_employee]]
+        taken = set(mentors)
+        candidates = [pk for pk in mentee_pool if pk not in taken][: max(size * 3, 12)]
+        mentees = rng.sample(candidates, min(size, len(candidates)))
+        if program.status == Program.Status.OPEN and persona_id is not None:
+            mentees = [persona_id, *[pk for pk in mentees if pk != persona_id]]
+        chosen.append((program, mentees, mentors))
+    ids = {pk for _, a, b in chosen for pk in (*a, *b)}
+    objects = Employee.objects.select_related("user", "job_role").in_bulk(list(ids))
+    texts: list[str] = []
+    rows: list[Participant] = []
+    for program, mentees, mentors in chosen:
         joined = _at(program.starts_on - datetime.timedelta(days=10), 9)
-        for employee, role in [(m, Role.MENTEE) for m in mentees] + [
-            (m, Role.MENTOR) for m in mentors
-        ]:
-            rows.append(_profile(rng, program, employee, role, top, labels, held, joined, texts))
+        for pk, role in [(m, Role.MENTEE) for m in mentees] + [(m, Role.MENTOR) for m in mentors]:
+            rows.append(_profile(rng, program, objects[pk], role, top, labels, held, joined, texts))
     vectors, model = embeddings.embed(sorted(set(texts)))
     by_text = dict(zip(sorted(set(texts)), vectors, strict=True))
     for row in rows:
@@ -200,11 +205,12 @@ def build(organization: Organization, *, seed: int, today: datetime.date) -> Non
         _pairs(rng, program, today, labels, statements)
         audit.append(events.Event("mentoring.demo_history_added", program))
     audit.append(events.Event("mentoring.demo_history_added", programs[2][0]))
-    _open_requests(rng, programs[2][0], persona_employee, today)
+    _open_requests(rng, programs[2][0], persona_id, today)
 
-    hidden = [p for p in people if rng.random() < 0.05 and p is not persona_employee]
+    hidden = [pk for pk, _, _ in everyone if rng.random() < 0.05 and pk != persona_id]
     MentoringPreference.objects.bulk_create(
-        [MentoringPreference(employee=p, listed_as_expert=False) for p in hidden], batch_size=BULK
+        [MentoringPreference(employee_id=pk, listed_as_expert=False) for pk in hidden],
+        batch_size=BULK,
     )
     for start in range(0, len(statements), BULK):
         recorder.store(statements[start : start + BULK])
@@ -274,8 +280,8 @@ def _pairs(
         [
             Relationship(
                 program=program,
-                mentee_id=pool.mentees[int(i)].employee_id,
-                mentor_id=pool.mentors[int(j)].employee_id,
+                mentee=pool.mentees[int(i)].employee,
+                mentor=pool.mentors[int(j)].employee,
                 status=Relationship.Status.CLOSED if closed else Relationship.Status.ACTIVE,
                 origin=Relationship.Origin.MATCHED,
                 score=float(draft.score[k]),
@@ -302,26 +308,16 @@ def _pairs(
     every = CADENCE_DAYS[Cadence(program.cadence)]
     sessions: list[Session] = []
     goals: list[Goal] = []
+    through = Session.skills.through
     for r in relationships:
         r.program = program
         statements.append(actions.enrolled_statement(r, started))
         skills = wanted.get(r.mentee_id) or []
-        for skill in skills[:2]:
-            goals.append(
-                Goal(
-                    relationship=r,
-                    text=f"Get to the next level in {labels[skill]}",
-                    skill_id=skill,
-                    created_at=started,
-                    updated_at=started,
-                )
-            )
         day = program.starts_on + datetime.timedelta(days=rng.randint(5, 12))
-        count = 0
-        while day <= end and count < MAX_SESSIONS:
-            count += 1
+        held: list[Session] = []
+        while day <= end and len(held) < MAX_SESSIONS:
             skill = skills[0] if skills else None
-            sessions.append(
+            held.append(
                 Session(
                     relationship=r,
                     held_on=day,
@@ -332,14 +328,30 @@ def _pairs(
                 )
             )
             day += datetime.timedelta(days=every + rng.randint(-2, 4))
+        sessions.extend(held)
+        share = min(1.0, len(held) / MAX_SESSIONS)
+        mine = [
+            Goal(
+                relationship=r,
+                text=f"Get to the next level in {labels[skill]}",
+                skill_id=skill,
+                progress=round(min(1.0, share * rng.uniform(0.6, 1.1)), 2),
+                created_at=started,
+                updated_at=_at(held[-1].held_on, 18) if held else started,
+            )
+            for skill in skills[:2]
+        ]
+        goals.extend(mine)
+        if held and mine:
+            mean = sum(g.progress for g in mine) / len(mine)
+            statements.append(actions.progressed_statement(r, mean, _at(held[-1].held_on, 18)))
+        if closed:
+            statements.append(actions.completed_statement(r, r.closed_at))
     Session.objects.bulk_create(sessions, batch_size=BULK)
     Goal.objects.bulk_create(goals, batch_size=BULK)
-    through = Session.skills.through
     links = []
     feedback = []
-    by_relationship: dict[int, list[Session]] = defaultdict(list)
     for s in sessions:
-        by_relationship[s.relationship.pk].append(s)
         skills = wanted.get(s.relationship.mentee_id) or []
         if skills:
             links.append(through(session_id=s.pk, skill_id=skills[0]))
@@ -356,28 +368,10 @@ def _pairs(
         statements.append(actions.mentored_statement(s, _at(s.held_on)))
     through.objects.bulk_create(links, batch_size=BULK)
     SessionFeedback.objects.bulk_create(feedback, batch_size=BULK)
-    goals_of: dict[int, list[Goal]] = defaultdict(list)
-    for g in goals:
-        goals_of[g.relationship.pk].append(g)
-    changed = []
-    for r in relationships:
-        held = by_relationship.get(r.pk, [])
-        if not held or not goals_of.get(r.pk):
-            continue
-        share = min(1.0, len(held) / MAX_SESSIONS)
-        for g in goals_of[r.pk]:
-            g.progress = round(min(1.0, share * rng.uniform(0.6, 1.1)), 2)
-            g.updated_at = _at(held[-1].held_on, 18)
-            changed.append(g)
-        mean = sum(g.progress for g in goals_of[r.pk]) / len(goals_of[r.pk])
-        statements.append(actions.progressed_statement(r, mean, _at(held[-1].held_on, 18)))
-        if closed:
-            statements.append(actions.completed_statement(r, r.closed_at))
-    Goal.objects.bulk_update(changed, ["progress", "updated_at"], batch_size=BULK)
 
 
 def _open_requests(
-    rng: random.Random, program: Program, persona: Employee | None, today: datetime.date
+    rng: random.Random, program: Program, persona: int | None, today: datetime.date
 ) -> None:
     """A few pending requests in the open program (never the employee persona's: they choose)."""
     pool = queries.pool(program, today=today)
@@ -387,13 +381,16 @@ def _open_requests(
     taken: set[int] = set()
     rows = []
     for p in pool.mentees[1:6]:
-        if persona is not None and p.employee_id == persona.pk:
+        if p.employee_id == persona:
             continue
         mentor = rng.choice(pool.mentors)
         if mentor.employee_id in taken or mentor.employee_id == p.employee_id:
             continue
-        if p.employee.manager_path.find(f"/{mentor.employee_id}/") >= 0:
-            continue
+        if (
+            f"/{mentor.employee_id}/" in p.employee.manager_path
+            or f"/{p.employee_id}/" in mentor.employee.manager_path
+        ):
+            continue  # never in each other's management chain
         taken.add(mentor.employee_id)
         rows.append(
             Relationship(

@@ -211,7 +211,7 @@ def pool(program: Program, *, today: datetime.date | None = None) -> Pool:
     active_ids = active_employees(today).filter(organization=program.organization_id)
     base = (
         Participant.objects.filter(program=program, paused=False, employee__in=active_ids)
-        .select_related("employee__job_role")
+        .select_related("employee__job_role", "employee__user")
         .order_by("pk")
     )
     paired = set(
