@@ -203,3 +203,13 @@ def test_the_personal_view_shows_a_streak_of_active_weeks(world: w.World) -> Non
     data = queries.personal(person, today=today)
     assert data["streak_weeks"] == 3
     assert data["in_progress"] == 0  # launched without an enrolled statement: not listed
+
+
+def test_every_kpi_definition_is_in_the_docs() -> None:
+    from pathlib import Path
+
+    from learnloop.insights.definitions import DEFINITIONS
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "insights.md").read_text()
+    for key, (label, text) in DEFINITIONS.items():
+        assert f"**{label}** (`{key}`). {text}" in docs, key
