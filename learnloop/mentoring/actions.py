@@ -434,6 +434,7 @@ def create_draft(user: User, program: Program) -> Draft:
         optimal_total=result.assignment.total_units / 1e6,
     )
     chosen = result.pairs
+    points = chosen.contributions  # (pairs, components), computed once
     DraftPair.objects.bulk_create(
         [
             DraftPair(
@@ -442,8 +443,7 @@ def create_draft(user: User, program: Program) -> Draft:
                 mentor_id=pool.mentors[int(j)].employee_id,
                 score=float(chosen.score[k]),
                 components={
-                    name: round(float(chosen.contributions[k, c]), 6)
-                    for c, name in enumerate(COMPONENTS)
+                    name: round(float(points[k, c]), 6) for c, name in enumerate(COMPONENTS)
                 },
             )
             for k, (i, j) in enumerate(zip(chosen.mentee, chosen.mentor, strict=True))

@@ -273,6 +273,7 @@ def _pairs(
     draft = optimize(
         pool.mentee_side, pool.mentor_side, pool.weights, forbidden=pool.forbidden
     ).pairs
+    points = draft.contributions  # (pairs, components), computed once
     started = _at(program.starts_on + datetime.timedelta(days=3), 10)
     closed = program.status == Program.Status.CLOSED
     end = min(program.ends_on, today - datetime.timedelta(days=1))
@@ -285,9 +286,7 @@ def _pairs(
                 status=Relationship.Status.CLOSED if closed else Relationship.Status.ACTIVE,
                 origin=Relationship.Origin.MATCHED,
                 score=float(draft.score[k]),
-                components={
-                    n: round(float(draft.contributions[k, c]), 6) for c, n in enumerate(COMPONENTS)
-                },
+                components={n: round(float(points[k, c]), 6) for c, n in enumerate(COMPONENTS)},
                 requested_at=started,
                 started_at=started,
                 closed_at=_at(program.ends_on, 16) if closed else None,

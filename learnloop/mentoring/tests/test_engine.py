@@ -195,3 +195,14 @@ def test_bad_weights_are_refused_with_the_field_name():
 def test_the_solver_rejects_negative_capacity():
     with pytest.raises(ValueError, match="capacities"):
         solver.solve(np.array([0]), np.array([0]), np.array([5]), np.array([-1]), 1)
+
+
+def test_goal_similarity_is_the_same_for_sparse_candidates_and_all_pairs():
+    rng = np.random.default_rng(11)
+    mentees, mentors = random_sides(rng, 200, 100, dims=16)
+    # 4,500 of 20,000 possible pairs: gathered in blocks of 2,048 rather than one product.
+    ei, ej = rng.integers(0, 200, size=4500), rng.integers(0, 100, size=4500)
+    sparse = score_pairs(mentees, mentors, ei, ej, Weights()).components[:, 1]
+    direct = np.clip((mentees.goal_vectors[ei] * mentors.goal_vectors[ej]).sum(axis=1), 0, 1)
+    assert sparse == pytest.approx(direct, abs=1e-5)
+    assert (sparse > 0).any()
