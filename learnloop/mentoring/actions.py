@@ -594,6 +594,8 @@ def suggestions(program: Program, employee: Employee, k: int = 5) -> list[dict[s
     )
     out = []
     for n in range(len(best.score)):
+        if best.score[n] <= program.minimum_score:
+            break  # best first: the rest score lower still
         mentor = pool.mentors[int(best.mentor[n])]
         out.append(
             {

@@ -377,6 +377,18 @@ def mentoring_profile_put(
 
 
 @router.get(
+    "/mentoring/participants/{participant_id}",
+    response=ProfileOut,
+    summary="A profile: the person, the program admins, and the mentee's mentor",
+)
+def mentoring_participant_get(request: HttpRequest, participant_id: int) -> ProfileOut:
+    principal = _principal(request)
+    found = get_object_or_404(Participant.objects.select_related("program"), pk=participant_id)
+    require(principal, "mentoring.view_profile", found)
+    return _profile_out(found)
+
+
+@router.get(
     "/mentoring/programs/{program_id}/suggestions",
     response=list[SuggestionOut],
     summary="Your best mentors, each score explained component by component",

@@ -38,6 +38,8 @@ class World:
     employee_profile: Participant
     ld_mentor: Participant
     hr_mentor: Participant
+    peer_profile: Participant
+    executive_profile: Participant
     pair: Relationship  # ld mentors peer, active, with a session
     session: Session
     goal: Goal
@@ -111,14 +113,14 @@ def make_world(org: Org) -> World:
             "capacity": 2,
         },
     )
-    actions.save_profile(
+    peer_profile = actions.save_profile(
         org.peer.user,
         program,
         org.peer,
         "mentee",
         {"skills": [{"skill": speaking.pk, "level": 3}], "goals": "Present with confidence"},
     )
-    actions.save_profile(
+    executive_profile = actions.save_profile(
         org.executive.user,
         program,
         org.executive,
@@ -147,6 +149,8 @@ def make_world(org: Org) -> World:
         employee_profile,
         ld_mentor,
         hr_mentor,
+        peer_profile,
+        executive_profile,
         pair,
         session,
         goal,
