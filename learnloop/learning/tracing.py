@@ -7,7 +7,8 @@ changing the engine's features).
 The bootstrap is fitted on simulated learners (deterministic, generated here: nothing is
 downloaded), so the estimates behave sensibly from the first answer: they rise with right
 answers and fall with wrong ones (``KTConfig(monotone=True, echoes=False)``). Once an
-organization has recorded enough answers, ``tasks.refit_knowledge_models`` fits one on them.
+organization has recorded enough answers, the weekly ``tasks.refit_knowledge_models`` fits one
+on them (:func:`refit`).
 """
 
 from __future__ import annotations
@@ -94,3 +95,44 @@ def tracer_for(organization_id: int) -> kt.KnowledgeTracer:
     with _lock:
         _cache[organization_id] = (row, tracer)
     return tracer
+
+
+def answer_sequences(organization_id: int) -> list[Sequence]:
+    """The organization's quiz answers as one sequence per person, in answering order."""
+    from learnloop.learning.models import Answer
+
+    rows = (
+        Answer.objects.filter(attempt__enrollment__employee__organization_id=organization_id)
+        .order_by("attempt__enrollment__employee_id", "attempt__submitted_at", "pk")
+        .values_list("attempt__enrollment__employee_id", "question__skill_id", "correct")
+    )
+    by_person: dict[int, tuple[list[int], list[int]]] = {}
+    for person, skill, correct in rows.iterator(chunk_size=5000):
+        skills, outcomes = by_person.setdefault(person, ([], []))
+        skills.append(skill)
+        outcomes.append(int(correct))
+    return [Sequence(tuple(s), tuple(o)) for s, o in by_person.values()]
+
+
+def refit(organization_id: int, minimum: int | None = None) -> int | None:
+    """Fit a model on the organization's own answers once there are enough of them; returns
+    the new model's id, or None when there are too few answers (the bootstrap stays)."""
+    from learnloop.learning.models import KnowledgeModel
+
+    sequences = answer_sequences(organization_id)
+    responses = sum(len(s.correct) for s in sequences)
+    if responses < (MIN_RESPONSES if minimum is None else minimum):
+        return None
+    try:
+        tracer = kt.fit(sequences, CONFIG)
+    except ValueError:  # all right or all wrong: nothing to learn from yet
+        return None
+    row = KnowledgeModel.objects.create(
+        organization_id=organization_id, model=tracer.to_dict(), responses=responses
+    )
+    # Keep the newest few: older models are never read again.
+    stale = KnowledgeModel.objects.filter(organization_id=organization_id).order_by(
+        "-fitted_at", "-pk"
+    )[3:]
+    KnowledgeModel.objects.filter(pk__in=[m.pk for m in stale]).delete()
+    return row.pk

@@ -275,6 +275,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "ratings": entry.ratings.select_related("employee__user")[:20],
             "can_enrol": can(principal, "learning.enrol_self", entry) and enrollment is None,
             "can_manage": can(principal, "learning.manage"),
+            "can_add_to_path": entry.active
+            and can(principal, "learning.learn")
+            and not (enrollment and enrollment.is_completed),
         },
     )
 

@@ -226,6 +226,7 @@ class _Planner:
             if known.mastery is not None and known.mastery >= MASTERED_AT:
                 # Demonstrated mastery: no prerequisite on this skill should pull in items.
                 self.levels[skill] = max(known.level, self._required(skill))
+        self.base_levels = dict(self.levels)
         self.chosen: dict[int, StepKind] = {}
         self.reasons: dict[int, list[str]] = defaultdict(list)
         # (item, reason) -> the item that needed it: a reason whose item was pruned is dropped.
@@ -324,9 +325,20 @@ class _Planner:
             pass
 
     def _prune_once(self, gaps: Mapping[int, Gap]) -> bool:
-        reaches = self.catalog.reaches
+        reaches, items = self.catalog.reaches, self.catalog.items
         dropped = False
-        for item_id in reversed(list(self.selection)):
+        # Levels before each position of the selection; a removal (walking backwards) never
+        # changes the levels before an earlier position.
+        start = list(self.selection)
+        before: list[dict[int, int]] = []
+        levels = dict(self.base_levels)
+        for item_id in start:
+            before.append(dict(levels))
+            for skill, level in reaches[item_id].items():
+                if level > levels.get(skill, 0):
+                    levels[skill] = level
+        for at in range(len(start) - 1, -1, -1):
+            item_id = start[at]
             if self.chosen[item_id] not in (StepKind.GAP, StepKind.PREREQUISITE):
                 continue
             others = [i for i in self.selection if i != item_id]
@@ -352,19 +364,36 @@ class _Planner:
                     break
             if not covered:
                 continue
-            items = self.catalog.items
-            if any(item_id in items[o].prerequisite_items for o in others) or any(
-                # An item never meets its own prerequisite: leave ``o`` out of the reach.
-                n.skill in taught and reach(n.skill, [x for x in others if x != o]) < n.level
-                for o in others
-                for n in items[o].prerequisite_skills
-            ):
+            if any(item_id in items[o].prerequisite_items for o in others):
+                continue
+            # Only items after this one can lose a prerequisite with it: check that they still
+            # find their prerequisites in order, from the levels before this position.
+            later = self.selection[self.selection.index(item_id) + 1 :]
+            if any(
+                n.skill in taught for o in later for n in items[o].prerequisite_skills
+            ) and not self._feasible(later, dict(before[at]), set(start[:at])):
                 continue
             del self.chosen[item_id]
             self.selection.remove(item_id)
             self.reasons.pop(item_id, None)
             dropped = True
         return dropped
+
+    def _feasible(self, selection: list[int], levels: dict[int, int], done: set[int]) -> bool:
+        """Whether these items, in this order, each find their prerequisites met by ``levels``
+        (and ``done`` items) plus the items before them (the order ``order()`` follows)."""
+        items, reaches, completed = self.catalog.items, self.catalog.reaches, self.learner.completed
+        for item_id in selection:
+            item = items[item_id]
+            if any(i not in done and i not in completed for i in item.prerequisite_items):
+                return False
+            if any(levels.get(n.skill, 0) < n.level for n in item.prerequisite_skills):
+                return False
+            done.add(item_id)
+            for skill, level in reaches[item_id].items():
+                if level > levels.get(skill, 0):
+                    levels[skill] = level
+        return True
 
     def score(self, item: Item, gaps: Mapping[int, Gap], remediated: set[int]) -> float:
         gain = 0.0
@@ -507,20 +536,21 @@ class _Planner:
     def order(self) -> list[int]:
         chosen = self.chosen
         after: dict[int, set[int]] = {i: set() for i in chosen}  # item -> items it must follow
-        for item_id in chosen:
+        for at, item_id in enumerate(self.selection):
             item = self.catalog.items[item_id]
             after[item_id].update(i for i in item.prerequisite_items if i in chosen)
             for needed in item.prerequisite_skills:
-                known = self.learner.skills.get(needed.skill)
-                if known is not None and known.level >= needed.level:
+                if self.base_levels.get(needed.skill, 0) >= needed.level:
                     continue
-                for other in chosen:
-                    if (
-                        other != item_id
-                        and self.catalog.reaches[other].get(needed.skill, 0) >= needed.level
-                    ):
-                        after[item_id].add(other)
-                        break
+                # A provider chosen before the item: the selection order is feasible (prune
+                # keeps it so), so following it never makes a cycle.
+                providers = [
+                    o
+                    for o in (*self.selection[:at], *self.selection[at + 1 :])
+                    if self.catalog.reaches[o].get(needed.skill, 0) >= needed.level
+                ]
+                if providers:
+                    after[item_id].add(providers[0])
         edits = self.learner.edits
         pin_rank = {item: rank for rank, item in enumerate(edits.pinned)}
         user_rank = {item: rank for rank, item in enumerate(edits.order)}

@@ -272,3 +272,18 @@ def test_mandatory_training_reminders_mail_the_person_and_the_manager_when_overd
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.remind_mandatory_training.call() == 0  # reminded at most weekly
     assert AuditEvent.objects.filter(action="learning.reminder_sent").count() == 1
+
+
+def test_an_organization_with_enough_answers_gets_its_own_tracer(world: World) -> None:
+    from learnloop.learning import tracing
+    from learnloop.learning.models import KnowledgeModel
+
+    organization = world.org.organization
+    assert tracing.refit(organization.pk) is None  # too few answers: the bootstrap stays
+    for person, which in ((world.org.employee, RIGHT), (world.org.peer, WRONG)):
+        attempt = actions.start_attempt(world.quiz, person, actor=None)
+        actions.submit_attempt(attempt, responses(world, which), actor=None)
+    assert [len(s.skills) for s in tracing.answer_sequences(organization.pk)] == [3, 3]
+    model_id = tracing.refit(organization.pk, minimum=6)
+    assert model_id == KnowledgeModel.objects.get(organization=organization).pk
+    assert tracing.tracer_for(organization.pk) is not tracing.bootstrap()

@@ -229,3 +229,42 @@ def test_prerequisites_pulled_in_for_an_item_later_left_out_go_with_it():
     path = p.plan(target, learner({}), catalog, today=TODAY)
     assert [s.item for s in path.steps] == [1]
     assert not any("Item 3" in r or "Item 2" in r for s in path.steps for r in s.reasons)
+
+
+def test_on_a_random_catalog_every_gap_closes_or_is_listed_and_prerequisites_come_first():
+    import random
+
+    rng = random.Random(3)
+    items = []
+    for n in range(400):
+        skill, level = rng.randrange(30), rng.randint(1, 5)
+        extra = tuple(
+            p.SkillLevel(rng.randrange(30), rng.randint(1, 4)) for _ in range(rng.randint(0, 2))
+        )
+        teaches = (p.SkillLevel(skill, level), *extra)
+        needs = (p.SkillLevel(skill, level - 1),) if level > 1 else ()
+        items.append(
+            p.Item(n, f"Item {n}", teaches, rng.choice((1, 3, 8)), prerequisite_skills=needs)
+        )
+    catalog = p.Catalog(items)
+    for _ in range(60):
+        target = p.Target(
+            p.TargetKind.SKILLS,
+            "goal",
+            tuple(p.Requirement(s, rng.randint(2, 5)) for s in rng.sample(range(30), 6)),
+        )
+        known = {s: p.LearnerSkill(rng.randint(0, 2)) for s in rng.sample(range(30), 10)}
+        path = p.plan(target, p.Learner(known), catalog, today=TODAY)
+        steps = [s.item for s in path.steps]
+        unmet = {g.skill for g, _ in path.unmet}
+        for gap in path.gaps:
+            if gap.skill not in unmet:
+                reach = max([gap.current, *(catalog.reaches[i].get(gap.skill, 0) for i in steps)])
+                assert reach >= gap.required
+        for at, item_id in enumerate(steps):
+            for needed in catalog.items[item_id].prerequisite_skills:
+                have = max(
+                    [known.get(needed.skill, p.LearnerSkill(0)).level]
+                    + [catalog.reaches[i].get(needed.skill, 0) for i in steps[:at]]
+                )
+                assert have >= needed.level
