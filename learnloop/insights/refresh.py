@@ -161,7 +161,7 @@ class Pass:
         return _in(self.verbs[v.iri] for v in verbs if v.iri in self.verbs)
 
     def _mentoring_objects(self) -> str:
-        return f"(SELECT id FROM {self.activity_table} WHERE iri LIKE '%{MENTORING_MARK}%')"
+        return f"(SELECT id FROM {self.activity_table} WHERE iri LIKE '%%{MENTORING_MARK}%%')"
 
     def activity(self, where: str, params: list[Any]) -> int:
         """Events per employee and day (the statement's own timestamp, UTC)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from learnloop.insights import definitions
@@ -20,7 +21,13 @@ def _number(value: float | None, unit: str = "", digits: int = 1) -> str:
 def tiles(data: dict[str, Any]) -> list[dict[str, str]]:
     """The KPI figures at the top of a dashboard, each with its definition."""
     completion, weekly = data["completion"], data["weekly"]
-    shown_weeks = [w for w in weekly if w.get("share") is not None]
+    end = data["period"]["end"]
+    # Whole weeks only: the week in progress would understate the rate.
+    shown_weeks = [
+        w
+        for w in weekly
+        if w.get("share") is not None and w["week"] + datetime.timedelta(days=6) <= end
+    ]
     last_weeks = shown_weeks[-4:]
     active = sum(w["share"] for w in last_weeks) / len(last_weeks) if last_weeks else None
     hours = sum(w["hours"] for w in last_weeks) / len(last_weeks) if last_weeks else None
