@@ -481,6 +481,7 @@ def refresh(
                 report.statements += step.activity(where, params)
                 step.counted(where, params, rebuild)
                 step.parsed(where, params, rebuild, with_activity=True)
+                delta.flush()
                 low = high
             for chunk in _chunks(sorted(rebuild), 500):
                 regs = ", ".join(f"'{r}'" for r in chunk if re.fullmatch(r"[0-9a-f]{32}", r))
@@ -491,6 +492,7 @@ def refresh(
             report.rows = facts.merge(delta, rebuild)
             manifest["watermark"] = upper
             manifest["watermark_uuid"] = str(upper_row[1])
+        delta.close()
         _dimensions(facts, today or now.date())
         # A new store gets a new identity, so no cached dashboard of an older one is reused.
         manifest.setdefault("store_id", uuid.uuid4().hex)

@@ -17,7 +17,6 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -133,13 +132,20 @@ DIMENSIONS: dict[str, list[tuple[str, str]]] = {
 ALL_TABLES = {**SCHEMAS, **DIMENSIONS}
 
 
-@dataclass
 class Delta:
-    """Rows to fold into the facts, column by column (fast to hand to DuckDB)."""
+    """Rows to fold into the facts. Rows are collected column by column and flushed, a batch
+    at a time, into an in-memory DuckDB table per fact, so a refresh of millions of
+    statements holds one batch in Python at most."""
 
-    columns: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {t: {c: [] for c, _ in cols} for t, cols in SCHEMAS.items()}
-    )
+    def __init__(self) -> None:
+        self.columns: dict[str, dict[str, list[Any]]] = {
+            t: {c: [] for c, _ in cols} for t, cols in SCHEMAS.items()
+        }
+        self.con = duckdb.connect(config={"threads": 2})
+        for table, schema in SCHEMAS.items():
+            columns = ", ".join(f"{name} {kind}" for name, kind in schema)
+            self.con.execute(f"CREATE TABLE delta_{table} ({columns})")
+        self.flushed = dict.fromkeys(SCHEMAS, 0)
 
     def add(self, table: str, **values: Any) -> None:
         for name, column in self.columns[table].items():
@@ -151,8 +157,26 @@ class Delta:
             given = values.get(name)
             column.extend(given if given is not None else [None] * size)
 
-    def size(self, table: str) -> int:
+    def pending(self, table: str) -> int:
         return len(next(iter(self.columns[table].values())))
+
+    def size(self, table: str) -> int:
+        return self.flushed[table] + self.pending(table)
+
+    def flush(self) -> None:
+        for table, schema in SCHEMAS.items():
+            count = self.pending(table)
+            if not count:
+                continue
+            self.con.register("chunk", _frame(self.columns[table]))
+            self.con.execute(f"INSERT INTO delta_{table} {_select_typed(schema, 'chunk')}")
+            self.con.unregister("chunk")
+            self.flushed[table] += count
+            for column in self.columns[table].values():
+                column.clear()
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def _frame(columns: dict[str, list[Any]]) -> dict[str, np.ndarray]:
@@ -242,36 +266,33 @@ class Store:
         """Fold the delta into the facts; rows of ``drop_registrations`` are removed first (the
         delta then carries their rebuilt rows). Returns the row count of each table."""
         drop = sorted(drop_registrations or ())
-        counts: dict[str, int] = {}
-        con = duckdb.connect(config={"threads": 2})
-        try:
-            con.execute("CREATE TABLE dropped (registration VARCHAR)")
-            if drop:
-                con.register("frame", {"registration": np.array(drop, dtype=object)})
-                con.execute("INSERT INTO dropped SELECT registration FROM frame")
-            for table, schema in SCHEMAS.items():
-                if delta.size(table) == 0 and not (drop and "registration" in dict(schema)):
-                    continue
-                con.register("new", _frame(delta.columns[table]))
-                old = self.source(table)
-                keep = ""
-                if "registration" in dict(schema):
-                    keep = "WHERE registration NOT IN (SELECT registration FROM dropped)"
-                keys = ", ".join(KEYS[table])
-                names = ", ".join(name for name, _ in schema)
-                query = f"""
-                    SELECT {keys}, {MERGE[table]} FROM (
-                        SELECT {names} FROM {old} {keep}
-                        UNION ALL ({_select_typed(schema, "new")})
-                    ) GROUP BY {keys} ORDER BY {keys}
-                """
-                self.write(con, table, f"SELECT {names} FROM ({query})")
-                con.unregister("new")
-            for table in SCHEMAS:
-                counts[table] = self._count(con, table)
-        finally:
-            con.close()
-        return counts
+        delta.flush()
+        con = delta.con
+        con.execute("CREATE OR REPLACE TEMP TABLE dropped (registration VARCHAR)")
+        if drop:
+            con.register("frame", {"registration": np.array(drop, dtype=object)})
+            con.execute("INSERT INTO dropped SELECT registration FROM frame")
+            con.unregister("frame")
+        for table, schema in SCHEMAS.items():
+            has_registration = "registration" in dict(schema)
+            if delta.size(table) == 0 and not (drop and has_registration):
+                continue
+            old = self.source(table)
+            keep = (
+                "WHERE registration NOT IN (SELECT registration FROM dropped)"
+                if has_registration
+                else ""
+            )
+            keys = ", ".join(KEYS[table])
+            names = ", ".join(name for name, _ in schema)
+            query = f"""
+                SELECT {keys}, {MERGE[table]} FROM (
+                    SELECT {names} FROM {old} {keep}
+                    UNION ALL SELECT {names} FROM delta_{table}
+                ) GROUP BY {keys} ORDER BY {keys}
+            """
+            self.write(con, table, f"SELECT {names} FROM ({query})")
+        return {table: self._count(con, table) for table in SCHEMAS}
 
     def _count(self, con: duckdb.DuckDBPyConnection, table: str) -> int:
         row = con.execute(f"SELECT count(*) FROM {self.source(table)}").fetchone()
