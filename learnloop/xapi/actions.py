@@ -427,24 +427,32 @@ def _store(
                 cursor, "xapi_statement", _STATEMENT_COLUMNS, rows, "RETURNING id"
             )
         ]
-        agent_links: list[tuple[int, int, bool]] = []
-        activity_links: list[tuple[int, int]] = []
+        agent_links: list[tuple[int, int, bool, Any]] = []
+        activity_links: list[tuple[int, int, Any]] = []
         for item, pk in zip(fresh, pks, strict=True):
-            agent_links += [(pk, agent_ids[key][0], True) for key in item.direct_agents]
+            agent_links += [(pk, agent_ids[key][0], True, stored_db) for key in item.direct_agents]
             agent_links += [
-                (pk, agent_ids[key][0], False) for key in item.related_agents - item.direct_agents
+                (pk, agent_ids[key][0], False, stored_db)
+                for key in item.related_agents - item.direct_agents
             ]
-            activity_links += [(pk, activity_ids[iri][0]) for iri in item.related_activities]
+            activity_links += [
+                (pk, activity_ids[iri][0], stored_db) for iri in item.related_activities
+            ]
         sql.insert_many(
             cursor,
             "xapi_statementagent",
-            [("statement_id", "bigint"), ("agent_id", "bigint"), ("direct", "boolean")],
+            [
+                ("statement_id", "bigint"),
+                ("agent_id", "bigint"),
+                ("direct", "boolean"),
+                ("stored", "timestamptz"),
+            ],
             agent_links,
         )
         sql.insert_many(
             cursor,
             "xapi_statementactivity",
-            [("statement_id", "bigint"), ("activity_id", "bigint")],
+            [("statement_id", "bigint"), ("activity_id", "bigint"), ("stored", "timestamptz")],
             activity_links,
         )
 

@@ -16,12 +16,12 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, cast
+from urllib.parse import parse_qs, urlencode
 
 import orjson
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
@@ -84,6 +84,9 @@ def endpoint(
         def view(request: HttpRequest) -> HttpResponse:
             version = request.headers.get("X-Experience-API-Version", "").strip()
             try:
+                if "method" in request.GET:
+                    request = _alternate_request(request, version)
+                    version = request.headers.get("X-Experience-API-Version", "").strip()
                 response = _dispatch(request, version, methods, public, handler)
             except XapiError as exc:
                 response = _error(exc.status, exc.message)
@@ -95,6 +98,101 @@ def endpoint(
     return wrap
 
 
+# Form parameters the alternate request syntax carries in place of these headers (1.0.3
+# Communication 1.3: Authorization, X-Experience-API-Version, Content-Type, Content-Length,
+# If-Match, If-None-Match), with their WSGI names.
+_FORM_HEADERS = {
+    "Authorization": "HTTP_AUTHORIZATION",
+    "X-Experience-API-Version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "Content-Type": "CONTENT_TYPE",
+    "Content-Length": "CONTENT_LENGTH",
+    "If-Match": "HTTP_IF_MATCH",
+    "If-None-Match": "HTTP_IF_NONE_MATCH",
+}
+_ALTERNATE_METHODS = ("GET", "PUT", "POST", "DELETE")
+
+
+class _AlternateRequest(HttpRequest):
+    """The request an alternate-syntax POST stands for: its method, headers, query, content."""
+
+    def __init__(
+        self,
+        original: HttpRequest,
+        method: str,
+        meta: dict[str, Any],
+        content: bytes,
+    ) -> None:
+        super().__init__()
+        self.method = method
+        self.path = original.path
+        self.path_info = original.path_info
+        self.META = meta
+        self.GET = cast(Any, QueryDict(meta["QUERY_STRING"]))
+        self._content = content
+
+    def read(self, *args: Any, **kwargs: Any) -> bytes:
+        content, self._content = self._content, b""
+        return content
+
+
+def _alternate_request(request: HttpRequest, header_version: str) -> HttpRequest:
+    """Read a 1.0.3 Alternate Request Syntax POST (``?method=``) as the request it stands for.
+
+    xAPI 2.0 removed the syntax: with a 2.0 version (in the header or the form) it is refused.
+    """
+    if (request.method or "").upper() != "POST":
+        raise ValidationError("method", "the alternate request syntax must be sent with POST")
+    extra = sorted(set(request.GET) - {"method"})
+    if extra:
+        raise ValidationError(
+            extra[0],
+            "is not allowed in the query string of an alternate-syntax request "
+            "(send it as a form parameter)",
+        )
+    intended = request.GET["method"].upper()
+    kind, _ = multipart.media_type(request.headers.get("Content-Type", ""))
+    if kind != "application/x-www-form-urlencoded":
+        raise ValidationError(
+            "Content-Type",
+            "must be application/x-www-form-urlencoded with the alternate request syntax",
+        )
+    try:
+        form = parse_qs(
+            _body(request).decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            errors="strict",
+        )
+    except UnicodeDecodeError:
+        raise ValidationError("body", "form parameters must be UTF-8") from None
+    for name, values in form.items():
+        if len(values) > 1:
+            raise ValidationError(name, "appears more than once in the form")
+    fields = {name: values[0] for name, values in form.items()}
+    version = fields.get("X-Experience-API-Version", header_version).strip()
+    if version.startswith("2."):
+        raise ValidationError(
+            "method", "the alternate request syntax was removed in xAPI 2.0: send the real method"
+        )
+    if intended not in _ALTERNATE_METHODS:
+        raise ValidationError("method", f"must be one of {', '.join(_ALTERNATE_METHODS)}")
+    meta = {
+        key: value
+        for key, value in request.META.items()
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING")
+    }
+    for name, wsgi_name in _FORM_HEADERS.items():
+        if name in fields:
+            meta[wsgi_name] = fields.pop(name)
+    content = fields.pop("content", "").encode("utf-8")
+    if content and "CONTENT_TYPE" not in meta:
+        # The content's own type SHOULD be given; statements and documents are usually JSON.
+        meta["CONTENT_TYPE"] = "application/json"
+    meta["CONTENT_LENGTH"] = str(len(content))
+    meta["QUERY_STRING"] = urlencode(fields)
+    return _AlternateRequest(request, intended, meta, content)
+
+
 def _dispatch(
     request: HttpRequest,
     version: str,
@@ -103,10 +201,6 @@ def _dispatch(
     handler: Callable[[Call, str], HttpResponse],
 ) -> HttpResponse:
     method = request.method or "GET"
-    if "method" in request.GET:
-        raise ValidationError(
-            "method", "the alternate request syntax is not supported: send the real HTTP method"
-        )
     if not public:
         if not version:
             raise ValidationError("X-Experience-API-Version", "header is required")

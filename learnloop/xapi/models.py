@@ -158,10 +158,14 @@ class StatementAgent(models.Model):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+", db_index=False)
     # True for members of the actor/object group, which the plain agent filter matches too.
     direct = models.BooleanField(default=False)
+    # The statement's stored, copied: a query walks this index newest first and stops at its
+    # limit instead of sorting every statement that mentions the agent. Null only before the
+    # 0003 migration's backfill.
+    stored = models.DateTimeField(null=True)
 
     class Meta:
         indexes = [
-            models.Index(fields=["agent", "direct", "statement"], name="xapi_stmtagent_agent")
+            models.Index(fields=["agent", "stored", "statement"], name="xapi_stmtagent_stored")
         ]
 
     def __str__(self) -> str:
@@ -177,9 +181,13 @@ class StatementActivity(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    # The statement's stored, copied (see StatementAgent.stored).
+    stored = models.DateTimeField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["activity", "statement"], name="xapi_stmtact_activity")]
+        indexes = [
+            models.Index(fields=["activity", "stored", "statement"], name="xapi_stmtact_stored")
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement_id}:{self.activity_id}"

@@ -113,6 +113,7 @@ def _lead(me: _Write) -> None:
     """Run every queued write (``me``'s included) in one transaction; hand over the lead."""
     global _leading
     taken: list[_Write] = []
+    committed = False
     try:
         with sqlite_writer_turn():
             with _queue_lock:
@@ -126,7 +127,9 @@ def _lead(me: _Write) -> None:
                                 write.work()
                         except Exception as exc:  # the caller of that write re-raises it
                             write.error = exc
+                committed = True  # the block exited normally: COMMIT returned
             except Exception as exc:  # BEGIN or COMMIT failed: nothing was written
+                committed = False
                 for write in taken:
                     write.error = write.error or exc
     except Exception as exc:  # the write turn could not be taken
@@ -135,6 +138,10 @@ def _lead(me: _Write) -> None:
                 _queued.remove(me)
         me.error = exc
     finally:
+        if not committed:
+            # Interrupted (even by a BaseException): no write of the group may report success.
+            for write in taken:
+                write.error = write.error or RuntimeError("the write was not committed")
         with _queue_lock:
             following = _queued[0] if _queued else None
             if following is not None:
