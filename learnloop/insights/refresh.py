@@ -605,6 +605,18 @@ def _dimensions(facts: Store, today: datetime.date) -> None:
                 "skill_id": np.array(list(skill_uris.values()), dtype=np.int64),
             },
         )
+        for table, unit, column in (
+            ("activity_weeks", "week", "week"),
+            ("activity_months", "month", "month"),
+        ):
+            facts.write(
+                con,
+                table,
+                f"""SELECT employee_id, date_trunc('{unit}', day)::DATE AS {column},
+                           sum(events)::INTEGER AS events, sum(seconds) AS seconds
+                    FROM activity GROUP BY ALL HAVING sum(events) > 0 OR sum(seconds) > 0
+                    ORDER BY employee_id, {column}""",
+            )
         # Readiness at each month end: weighted share of the role's targets met by the best
         # level evidenced so far (docs/insights.md, "Skill-gap closure").
         facts.write(

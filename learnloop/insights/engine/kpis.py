@@ -69,7 +69,15 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-PER_PERSON = ("enrollments", "activity", "readiness", "proficiency", "gains", "feedback")
+PER_PERSON = (
+    "enrollments",
+    "activity_weeks",
+    "activity_months",
+    "readiness",
+    "proficiency",
+    "gains",
+    "feedback",
+)
 
 
 def _cohort_table(con: duckdb.DuckDBPyConnection, cohort: Cohort) -> None:
@@ -208,18 +216,26 @@ def proficiency(con: duckdb.DuckDBPyConnection, period: Period, k: int) -> dict[
         """,
         [period.start, period.end + datetime.timedelta(days=1)],
     )[0]
-    histogram = []
-    for low, high, label in BUCKETS:
-        found = con.execute(
-            """SELECT count(*), count(DISTINCT employee_id) FROM proficiency
-               WHERE employee_id IN (SELECT id FROM c) AND started_at >= ? AND started_at < ?
-                 AND reached_on IS NOT NULL
-                 AND date_diff('day', CAST(started_at AS DATE), reached_on) >= ?
-                 AND date_diff('day', CAST(started_at AS DATE), reached_on) < ?""",
-            [period.start, period.end + datetime.timedelta(days=1), low, high],
-        ).fetchone()
-        assert found is not None
-        histogram.append({"bucket": label, "count": int(found[0]), "people": int(found[1])})
+    cases = " ".join(f"WHEN d < {high} THEN {i}" for i, (_, high, _) in enumerate(BUCKETS))
+    found = {
+        r[0]: r[1:]
+        for r in con.execute(
+            f"""SELECT CASE {cases} END AS bucket, count(*), count(DISTINCT employee_id) FROM (
+                    SELECT employee_id, date_diff('day', CAST(started_at AS DATE), reached_on) AS d
+                    FROM proficiency WHERE employee_id IN (SELECT id FROM c)
+                      AND started_at >= ? AND started_at < ? AND reached_on IS NOT NULL
+                ) GROUP BY 1""",
+            [period.start, period.end + datetime.timedelta(days=1)],
+        ).fetchall()
+    }
+    histogram = [
+        {
+            "bucket": label,
+            "count": int(found.get(i, (0, 0))[0]),
+            "people": int(found.get(i, (0, 0))[1]),
+        }
+        for i, (_, _, label) in enumerate(BUCKETS)
+    ]
     for key in ("median_days", "p25_days", "p75_days"):
         row[key] = None if row[key] is None else round(float(row[key]), 1)
     out = _hide(row, "people", k, ())
@@ -251,9 +267,9 @@ def weekly(con: duckdb.DuckDBPyConnection, period: Period, k: int) -> list[dict[
                 CAST(? AS TIMESTAMP), INTERVAL 7 DAY) t(w)
         ),
         act AS (
-            SELECT date_trunc('week', day)::DATE AS week, count(DISTINCT employee_id) FILTER (WHERE events > 0) AS active,
-                   sum(seconds) / 3600.0 AS hours
-            FROM activity WHERE employee_id IN (SELECT id FROM c) AND day >= ? AND day <= ?
+            SELECT week, count(*) FILTER (WHERE events > 0) AS active, sum(seconds) / 3600.0 AS hours
+            FROM activity_weeks WHERE employee_id IN (SELECT id FROM c)
+              AND week >= date_trunc('week', CAST(? AS DATE)) AND week <= ?
             GROUP BY 1
         ),
         heads AS (
@@ -282,8 +298,9 @@ def hours_distribution(
         con,
         """
         WITH per AS (
-            SELECT employee_id, sum(seconds) / 3600.0 AS hours FROM activity
-            WHERE employee_id IN (SELECT id FROM c) AND day >= ? AND day <= ?
+            SELECT employee_id, sum(seconds) / 3600.0 AS hours FROM activity_weeks
+            WHERE employee_id IN (SELECT id FROM c)
+              AND week >= date_trunc('week', CAST(? AS DATE)) AND week <= ?
             GROUP BY employee_id HAVING sum(events) > 0
         )
         SELECT CASE WHEN hours < 1 THEN '0-1 h' WHEN hours < 5 THEN '1-5 h'
@@ -581,8 +598,8 @@ def breakdown(
         for r in con.execute(
             """SELECT g.grp, count(DISTINCT a.employee_id) FILTER (WHERE a.events > 0),
                       round(sum(a.seconds) / 3600.0, 1)
-               FROM activity a JOIN gmap g ON g.id = a.employee_id
-               WHERE a.day >= ? AND a.day <= ? GROUP BY g.grp""",
+               FROM activity_weeks a JOIN gmap g ON g.id = a.employee_id
+               WHERE a.week >= date_trunc('week', CAST(? AS DATE)) AND a.week <= ? GROUP BY g.grp""",
             [period.start, period.end],
         ).fetchall()
     }
@@ -656,9 +673,9 @@ def heatmap(
         heads AS (SELECT g.grp, months.month, count(*) AS headcount FROM months JOIN gmap g
             ON (g.hire_date IS NULL OR g.hire_date <= last_day(months.month))
            AND (g.leave_date IS NULL OR g.leave_date > months.month) GROUP BY ALL),
-        act AS (SELECT g.grp, date_trunc('month', a.day)::DATE AS month, count(DISTINCT a.employee_id) AS active
-            FROM activity a JOIN gmap g ON g.id = a.employee_id
-            WHERE a.events > 0 AND a.day >= ? AND a.day <= ? GROUP BY ALL)
+        act AS (SELECT g.grp, a.month, count(*) AS active
+            FROM activity_months a JOIN gmap g ON g.id = a.employee_id
+            WHERE a.events > 0 AND a.month >= date_trunc('month', CAST(? AS DATE)) AND a.month <= ? GROUP BY ALL)
         SELECT heads.grp, heads.month, heads.headcount, coalesce(act.active, 0) AS active
         FROM heads LEFT JOIN act USING (grp, month) ORDER BY heads.grp, heads.month
         """,

@@ -106,6 +106,20 @@ DIMENSIONS: dict[str, list[tuple[str, str]]] = {
         ("leave_date", "DATE"),
     ],
     "readiness": [("employee_id", "BIGINT"), ("month_end", "DATE"), ("readiness", "DOUBLE")],
+    # Activity rolled up per ISO week and per month: what the dashboards read (a fraction of
+    # the person-day rows).
+    "activity_weeks": [
+        ("employee_id", "BIGINT"),
+        ("week", "DATE"),
+        ("events", "INTEGER"),
+        ("seconds", "DOUBLE"),
+    ],
+    "activity_months": [
+        ("employee_id", "BIGINT"),
+        ("month", "DATE"),
+        ("events", "INTEGER"),
+        ("seconds", "DOUBLE"),
+    ],
     "gains": [("employee_id", "BIGINT"), ("day", "DATE"), ("levels", "DOUBLE")],
     "proficiency": [
         ("employee_id", "BIGINT"),
