@@ -543,6 +543,11 @@ def inventory(organization: Organization, *, with_people: bool, limit: int = 100
         )
         for i, row in enumerate(held)
     ]
+    # Rows are ranked by holders, so a hidden count's place between two shown ones would
+    # bound it: hidden rows go last, in label order.
+    rows = [r for r in rows if r.holders is not None] + sorted(
+        (r for r in rows if r.holders is None), key=lambda r: r.label
+    )
     first_role = 1 + 4 * len(held)
     bench = [
         BenchRow(

@@ -153,3 +153,22 @@ def test_the_csv_export_hides_the_same_cells(company: Org) -> None:
     hr = Client()
     hr.force_login(company.user("hr"))
     assert "hidden" not in hr.get(reverse("skills:inventory") + "?format=csv").content.decode()
+
+
+def test_a_hidden_count_is_not_bounded_by_its_place_in_the_ranking(org: Org) -> None:
+    from learnloop.skills.models import Skill
+
+    organization = org.organization
+    organization.min_group_size = MINIMUM
+    organization.save(update_fields=["min_group_size"])
+    people = list(Employee.objects.filter(organization=organization))  # 7
+    skills = [Skill.objects.create(label=label) for label in ("Zeta", "Alpha", "Mid")]
+    for person in people:  # Zeta: 7 holders
+        actions.add_claim(person, skills[0], 3, Source.SELF, actor=None)
+    for person in people[:2]:  # Alpha: 2 holders, hidden
+        actions.add_claim(person, skills[1], 3, Source.SELF, actor=None)
+    for person in people[:6]:  # Mid: 6 holders
+        actions.add_claim(person, skills[2], 3, Source.SELF, actor=None)
+    rows = queries.inventory(organization, with_people=False).skills
+    # Mid's 6 holders are hidden too: 7 - 6 would give away the one person without it.
+    assert [(r.label, r.holders) for r in rows] == [("Zeta", 7), ("Alpha", None), ("Mid", None)]
