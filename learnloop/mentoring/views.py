@@ -427,6 +427,9 @@ def draft(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
             "labels": [LABELS[n] for n in COMPONENTS],
             "names": COMPONENTS,
             "mentee_count": pool_size,
+            "mentors": item.program.participants.filter(role=Role.MENTOR, paused=False)
+            .order_by("employee__user__full_name")
+            .values_list("employee_id", "employee__user__full_name", "capacity"),
             "editable": item.status == Draft.Status.DRAFT,
         },
     )
