@@ -54,6 +54,12 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.time(8, 0),
     ),
     Job(
+        "mentoring.send_reminders",
+        "learnloop.mentoring.tasks.send_mentoring_reminders",
+        "daily",
+        datetime.time(7, 30),
+    ),
+    Job(
         "jobs.prune_finished_runs",
         "learnloop.jobs.tasks.prune_scheduled_runs",
         "weekly",
