@@ -32,3 +32,8 @@ def cached[T](parts: tuple[object, ...], compute: Callable[[], T]) -> T:
     value = compute()
     cache.set(key, value, TIMEOUT)
     return value
+
+
+def put(parts: tuple[object, ...], value: object) -> None:
+    """Cache a value computed alongside another (same key as :func:`cached` would use)."""
+    cache.set(key_for(*parts), value, TIMEOUT)

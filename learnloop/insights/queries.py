@@ -162,9 +162,38 @@ def dashboard(
         data = kpis.dashboard(con, group, period, k)
         data["period"] = {"start": period.start, "end": period.end}
         data["k"] = k
+        if data["allowed"]:
+            # The page shows the drill-down too: compute it now, on the cohort tables this
+            # connection already holds, and cache it for the drilldown() call that follows.
+            groups = breakdown_groups(organization, filters, manager)
+            cache.put(
+                _drill_key(group, period, k, filters.by, groups),
+                _drill(con, group, period, k, filters.by, groups, prepared=True),
+            )
         return data
 
-    return cache.cached(("dashboard", group, period, k), lambda: _compute(work))
+    return cache.cached(("dashboard", group, period, k, filters.by), lambda: _compute(work))
+
+
+def _drill_key(
+    group: kpis.Cohort, period: kpis.Period, k: int, by: str, groups: list[tuple[str, str, Any]]
+) -> tuple[object, ...]:
+    return ("drilldown", group, period, k, by, tuple(groups))
+
+
+def _drill(
+    con: Any,
+    group: kpis.Cohort,
+    period: kpis.Period,
+    k: int,
+    by: str,
+    groups: list[tuple[str, str, Any]],
+    *,
+    prepared: bool,
+) -> dict[str, Any]:
+    rows = kpis.breakdown(con, group, period, k, by, groups, prepared=prepared)
+    rows = [r for r in rows if r["suppressed"] or (r["headcount"] or 0) > 0]
+    return {"allowed": True, "rows": rows, "heatmap": kpis.heatmap(con, rows, period)}
 
 
 def breakdown_groups(
@@ -211,13 +240,9 @@ def drilldown(
         allowed, _ = kpis.visible(con, group, period.end, k)
         if not allowed:
             return {"allowed": False, "rows": [], "heatmap": []}
-        rows = kpis.breakdown(con, group, period, k, filters.by, groups)
-        rows = [r for r in rows if r["suppressed"] or (r["headcount"] or 0) > 0]
-        return {"allowed": True, "rows": rows, "heatmap": kpis.heatmap(con, rows, period)}
+        return _drill(con, group, period, k, filters.by, groups, prepared=False)
 
-    return cache.cached(
-        ("drilldown", group, period, k, filters.by, tuple(groups)), lambda: _compute(work)
-    )
+    return cache.cached(_drill_key(group, period, k, filters.by, groups), lambda: _compute(work))
 
 
 def content(

@@ -577,13 +577,16 @@ def breakdown(
     k: int,
     by: str,
     groups: list[tuple[str, str, Any]],
+    *,
+    prepared: bool = False,
 ) -> list[dict[str, Any]]:
-    """One row per group: ``groups`` are (label, kind, value) where kind is ``path`` (a
+    """One row per group (``prepared``: the cohort tables of this connection are current): ``groups`` are (label, kind, value) where kind is ``path`` (a
     department subtree), ``exact_department`` (people directly in that department),
     ``location``, ``job_role`` or ``no_*``; together they must partition the cohort so that
     the complementary suppression holds. A handful of grouped queries, whatever the groups."""
     assert by in BREAKDOWNS
-    _cohort_table(con, cohort)
+    if not prepared:
+        _cohort_table(con, cohort)
     _group_map(con, groups)
     end = period.end + datetime.timedelta(days=1)
     heads = dict(
