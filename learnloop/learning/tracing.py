@@ -21,7 +21,15 @@ from pathlib import Path
 from learnloop.learning.engine import kt
 from learnloop.learning.engine.kt_data import Sequence
 
-CONFIG = kt.KTConfig(monotone=True, echoes=False, trees=40, max_leaf_nodes=15, min_samples_leaf=40)
+# Small data: fewer, smaller trees at a gentler rate than the ASSISTments-tuned default.
+CONFIG = kt.KTConfig(
+    monotone=True,
+    echoes=False,
+    trees=40,
+    learning_rate=0.15,
+    max_leaf_nodes=15,
+    min_samples_leaf=40,
+)
 MIN_RESPONSES = 2000  # an organization's own model needs at least this many answers
 _lock = threading.Lock()
 _cache: dict[object, tuple[int, kt.KnowledgeTracer]] = {}

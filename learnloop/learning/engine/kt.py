@@ -429,10 +429,11 @@ def _related_skills(
 
 @dataclass(frozen=True, slots=True)
 class KTConfig:
-    # Cross-validated on ASSISTments 2009 (5 folds by student): 0.8430 AUC; 70 trees of 31
-    # leaves (learning rate 0.25) fit in half the time for 0.8416.
-    trees: int = 150
-    learning_rate: float = 0.15
+    # 40 trees of up to 63 leaves at learning rate 0.3: on one 80/20 split of ASSISTments 2009
+    # by student, 0.8431 AUC for 7.5 s of fitting CPU, against 0.8445 for 19.2 s with 150 trees
+    # at 0.15 (the previous default); pyBKT's BKT takes about 16 s per fold there.
+    trees: int = 40
+    learning_rate: float = 0.3
     max_leaf_nodes: int = 63
     max_depth: int = 10
     min_samples_leaf: int = 100

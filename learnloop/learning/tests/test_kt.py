@@ -39,13 +39,15 @@ def synthetic_learners(count: int, seed: int = 0) -> list[Sequence]:
 
 @pytest.fixture(scope="module")
 def tracer() -> kt.KnowledgeTracer:
-    return kt.fit(synthetic_learners(200), kt.KTConfig(trees=30, min_samples_leaf=20))
+    return kt.fit(
+        synthetic_learners(200), kt.KTConfig(trees=30, learning_rate=0.15, min_samples_leaf=20)
+    )
 
 
 def test_with_monotone_constraints_a_right_answer_never_gives_a_lower_estimate_than_a_wrong_one():
     tracer = kt.fit(
         synthetic_learners(200),
-        kt.KTConfig(trees=30, min_samples_leaf=20, monotone=True, echoes=False),
+        kt.KTConfig(trees=30, learning_rate=0.15, min_samples_leaf=20, monotone=True, echoes=False),
     )
     rng = random.Random(5)
     for _ in range(200):
@@ -106,7 +108,9 @@ def test_one_online_update_and_prediction_take_under_a_millisecond(tracer):
 
 
 def test_fitting_is_reproducible(tracer):
-    again = kt.fit(synthetic_learners(200), kt.KTConfig(trees=30, min_samples_leaf=20))
+    again = kt.fit(
+        synthetic_learners(200), kt.KTConfig(trees=30, learning_rate=0.15, min_samples_leaf=20)
+    )
     assert again.to_dict() == tracer.to_dict()
 
 
