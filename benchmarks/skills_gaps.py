@@ -51,7 +51,6 @@ def main() -> None:
 
     from learnloop.demo import build as demo_build
     from learnloop.people.models import Department, Employee
-    from learnloop.skills import demo as skills_demo
     from learnloop.skills import queries
     from learnloop.skills.inference import layout
     from learnloop.skills.models import EmployeeSkill, SkillClaim
@@ -67,8 +66,7 @@ def main() -> None:
         started = time.perf_counter()
         demo_build.build(arguments.employees, seed=11)
         organization = demo_build.existing()
-        assert organization is not None
-        skills_demo.build(organization, seed=11)
+        assert organization is not None  # the demo build includes the skills step
         print(f"built the demo organization in {time.perf_counter() - started:.0f} s")
     print(
         f"{Employee.objects.filter(organization=organization).count()} employees, "
