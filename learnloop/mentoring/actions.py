@@ -434,19 +434,22 @@ def create_draft(user: User, program: Program) -> Draft:
         optimal_total=result.assignment.total_units / 1e6,
     )
     chosen = result.pairs
-    points = chosen.contributions  # (pairs, components), computed once
+    # Plain Python lists built once (tolist) instead of numpy scalars per row and field.
+    points = np.round(chosen.contributions, 6).tolist()  # (pairs, components)
+    mentee_ids = pool.mentee_side.person[chosen.mentee].tolist()
+    mentor_ids = pool.mentor_side.person[chosen.mentor].tolist()
     DraftPair.objects.bulk_create(
         [
             DraftPair(
                 draft=draft,
-                mentee_id=pool.mentees[int(i)].employee_id,
-                mentor_id=pool.mentors[int(j)].employee_id,
-                score=float(chosen.score[k]),
-                components={
-                    name: round(float(points[k, c]), 6) for c, name in enumerate(COMPONENTS)
-                },
+                mentee_id=mentee_id,
+                mentor_id=mentor_id,
+                score=score,
+                components=dict(zip(COMPONENTS, row, strict=True)),
             )
-            for k, (i, j) in enumerate(zip(chosen.mentee, chosen.mentor, strict=True))
+            for mentee_id, mentor_id, score, row in zip(
+                mentee_ids, mentor_ids, chosen.score.tolist(), points, strict=True
+            )
         ],
         batch_size=1000,
     )
@@ -456,8 +459,8 @@ def create_draft(user: User, program: Program) -> Draft:
         target=draft,
         data={
             "pairs": len(chosen.score),
-            "mentees": len(pool.mentees),
-            "mentors": len(pool.mentors),
+            "mentees": len(pool.mentee_members),
+            "mentors": len(pool.mentor_members),
         },
     )
     return draft
@@ -468,8 +471,8 @@ def _pair_in_pool(
 ) -> tuple[float, dict[str, float]]:
     """Score one hand-made pair and check its hard constraints and the mentor's capacity."""
     pool = queries.pool(draft.program)
-    rows = {p.employee_id: i for i, p in enumerate(pool.mentees)}
-    cols = {p.employee_id: j for j, p in enumerate(pool.mentors)}
+    rows = {p.employee_id: i for i, p in enumerate(pool.mentee_members)}
+    cols = {p.employee_id: j for j, p in enumerate(pool.mentor_members)}
     if mentee.pk not in rows:
         raise InvalidInput("mentee", f"{mentee} is not an unpaired mentee of this program")
     if mentor.pk not in cols:
@@ -481,7 +484,7 @@ def _pair_in_pool(
     if problems:
         raise InvalidInput("mentor", problems[0].split(": ", 1)[-1])
     taken = draft.pairs.filter(mentor=mentor).exclude(mentee=mentee).count()
-    if taken >= pool.mentors[int(j[0])].capacity:
+    if taken >= pool.mentor_members[int(j[0])].capacity:
         raise InvalidInput(
             "mentor", f"{mentor} already has {taken} mentees in this draft (capacity reached)"
         )
@@ -586,17 +589,17 @@ def publish_draft(
 def suggestions(program: Program, employee: Employee, k: int = 5) -> list[dict[str, Any]]:
     """The mentee's k best mentors with room, each with its score explained."""
     pool = queries.pool(program)
-    rows = [i for i, p in enumerate(pool.mentees) if p.employee_id == employee.pk]
-    if not rows or not pool.mentors:
+    rows = [i for i, p in enumerate(pool.mentee_members) if p.employee_id == employee.pk]
+    if not rows or not pool.mentor_members:
         return []
     best = suggest(
         pool.mentee_side, rows[0], pool.mentor_side, pool.weights, k=k, forbidden=pool.forbidden
     )
+    # Best first: the rest score lower still. Only the shown mentors are loaded as objects.
+    shown = int((best.score > program.minimum_score).sum())
+    mentors = queries.participants([pool.mentor_members[int(j)] for j in best.mentor[:shown]])
     out = []
-    for n in range(len(best.score)):
-        if best.score[n] <= program.minimum_score:
-            break  # best first: the rest score lower still
-        mentor = pool.mentors[int(best.mentor[n])]
+    for n, mentor in enumerate(mentors):
         out.append(
             {
                 "mentor": mentor,
@@ -626,7 +629,7 @@ def request_mentor(
     if queries.open_relationship_as_mentee(program, mentee) is not None:
         raise InvalidInput("mentor", "you already have a mentor or a pending request here")
     offered = {s["mentor"].employee_id: s for s in suggestions(program, mentee, k=1000)}
-    if mentee.pk not in {p.employee_id for p in queries.pool(program).mentees}:
+    if mentee.pk not in {p.employee_id for p in queries.pool(program).mentee_members}:
         raise InvalidInput("program", "fill in your mentee profile first")
     if mentor.pk not in offered:
         raise InvalidInput(

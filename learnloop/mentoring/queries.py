@@ -15,15 +15,15 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from learnloop.mentoring import embeddings
 from learnloop.mentoring.engine import constraints
 from learnloop.mentoring.engine.scoring import (
+    AVAILABILITY_WORDS,
     COMPONENTS,
+    HOURS_PER_WEEK,
     LABELS,
     Side,
     Weights,
     empty_side,
-    hours_mask,
 )
 from learnloop.mentoring.models import (
     MentoringPreference,
@@ -132,26 +132,97 @@ def _utc_offset(name: str, day: datetime.date) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def _ancestors(employee: Employee, depth: int) -> list[int]:
-    ids = [int(x) for x in employee.manager_path.strip("/").split("/") if x]
-    return (ids + [-1] * depth)[:depth]
+@dataclass
+class Member:
+    """What the engine and the draft need of one participant, read without model instances
+    (building 2,500 Participant/Employee/JobRole objects cost more than the whole solve)."""
+
+    pk: int
+    employee_id: int
+    capacity: int
+    skills: list[dict[str, Any]]
+    goal_vector: bytes | None
+    vector_model: str
+    availability: list[int]
+    time_zone: str
+    languages: list[str]
+    style: list[int]
+    department_id: int | None
+    job_level: int | None
+    manager_path: str
+
+
+_MEMBER_FIELDS = (
+    "pk",
+    "employee_id",
+    "role",
+    "capacity",
+    "skills",
+    "goal_vector",
+    "vector_model",
+    "availability",
+    "time_zone",
+    "languages",
+    "style",
+    "employee__department_id",
+    "employee__job_role__level",
+    "employee__manager_path",
+    "employee__timezone",
+    "employee__languages",
+)
 
 
 @dataclass
 class Pool:
-    """A program's participants as the engine's two sides, row i = ``mentees[i]``."""
+    """A program's participants as the engine's two sides, row i = ``members[i]``.
+
+    ``mentees``/``mentors`` (Participant instances with their employee) are loaded on first use
+    only: the whole-pool optimizer never needs them."""
 
     program: Program
-    mentees: list[Participant]
-    mentors: list[Participant]
+    mentee_members: list[Member]
+    mentor_members: list[Member]
     mentee_side: Side
     mentor_side: Side
     forbidden: np.ndarray
     weights: Weights
 
+    @functools.cached_property
+    def mentees(self) -> list[Participant]:
+        return participants(self.mentee_members)
+
+    @functools.cached_property
+    def mentors(self) -> list[Participant]:
+        return participants(self.mentor_members)
+
+
+def participants(members: list[Member]) -> list[Participant]:
+    """The members' Participant rows (with employee, user and job role), in the same order."""
+    found = Participant.objects.select_related("employee__job_role", "employee__user").in_bulk(
+        [m.pk for m in members]
+    )
+    out = []
+    for member in members:
+        participant = found[member.pk]
+        participant.capacity = member.capacity  # room left, as the engine saw it
+        out.append(participant)
+    return out
+
+
+def _hours_masks(rows: list[list[int]]) -> np.ndarray:
+    """(n, 3) uint64 availability masks of many people's hour lists in one vectorised pass."""
+    masks = np.zeros((len(rows), AVAILABILITY_WORDS), dtype=np.uint64)
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    if lengths.sum():
+        hours = np.fromiter((int(h) % HOURS_PER_WEEK for r in rows for h in r), dtype=np.uint64)
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        word = (hours // np.uint64(64)).astype(np.int64)
+        np.bitwise_or.at(masks, (owner, word), np.uint64(1) << (hours % np.uint64(64)))
+    return masks
+
 
 def _side(
-    participants: list[Participant],
+    members: list[Member],
     *,
     skills: dict[int, list[tuple[int, float]]],
     languages: dict[str, int],
@@ -160,34 +231,38 @@ def _side(
     model: str,
     depth: int,
 ) -> Side:
-    n = len(participants)
-    k = max([len(skills.get(p.pk, [])) for p in participants] + [1])
+    n = len(members)
+    k = max([len(skills.get(p.pk, [])) for p in members] + [1])
     side = empty_side(n, skills=k, dims=dims, questions=len(QUESTIONS), depth=depth)
-    for row, p in enumerate(participants):
-        e = p.employee
-        side.person[row] = e.pk
+    side.person[:] = [p.employee_id for p in members]
+    side.capacity[:] = [p.capacity for p in members]
+    side.department[:] = [-1 if p.department_id is None else p.department_id for p in members]
+    side.seniority[:] = [np.nan if p.job_level is None else float(p.job_level) for p in members]
+    side.utc_offset[:] = [_utc_offset(p.time_zone, today) for p in members]
+    side.availability[:] = _hours_masks([p.availability or [] for p in members])
+    width = dims * 2  # float16 bytes
+    rows = [
+        row
+        for row, p in enumerate(members)
+        if p.goal_vector is not None and p.vector_model == model and len(p.goal_vector) == width
+    ]
+    if rows:
+        raw = b"".join(bytes(members[row].goal_vector or b"") for row in rows)
+        side.goal_vectors[rows] = np.frombuffer(raw, dtype=np.float16).reshape(len(rows), dims)
+    questions = len(QUESTIONS)
+    for row, p in enumerate(members):
         for slot, (skill_id, level) in enumerate(skills.get(p.pk, [])):
             side.skill_ids[row, slot] = skill_id
             side.skill_levels[row, slot] = level
-        if p.goal_vector is not None and p.vector_model == model:
-            vec = embeddings.vector(p.goal_vector)
-            if vec is not None and vec.shape[0] == dims:
-                side.goal_vectors[row] = vec
-        if p.availability:
-            side.availability[row] = hours_mask(p.availability)
-        side.utc_offset[row] = _utc_offset(p.time_zone or e.timezone, today)
         mask = 0
-        for code in p.languages or e.languages or []:
+        for code in p.languages:
             mask |= 1 << (languages[code] % 64)
         side.languages[row] = mask
-        side.department[row] = e.department_id if e.department_id is not None else -1
-        job_level = e.job_role.level if e.job_role is not None else None
-        side.seniority[row] = np.nan if job_level is None else float(job_level)
-        for q, answer in enumerate((p.style or [])[: len(QUESTIONS)]):
+        for q, answer in enumerate((p.style or [])[:questions]):
             if answer:
                 side.style[row, q] = float(answer)
-        side.ancestors[row] = _ancestors(e, depth)
-        side.capacity[row] = p.capacity
+        ids = [int(x) for x in p.manager_path.strip("/").split("/") if x][:depth]
+        side.ancestors[row, : len(ids)] = ids
     return side
 
 
@@ -209,62 +284,76 @@ def pool(program: Program, *, today: datetime.date | None = None) -> Pool:
     """Unpaired, active, unpaused mentees; active, unpaused mentors with room left."""
     today = today or timezone.localdate()
     active_ids = active_employees(today).filter(organization=program.organization_id)
-    base = (
+    open_pairs = Relationship.objects.filter(program=program, status__in=OPEN)
+    paired = set(open_pairs.values_list("mentee_id", flat=True))
+    load = Counter(open_pairs.values_list("mentor_id", flat=True))
+    mentees: list[Member] = []
+    mentors: list[Member] = []
+    rows = (
         Participant.objects.filter(program=program, paused=False, employee__in=active_ids)
-        .select_related("employee__job_role", "employee__user")
         .order_by("pk")
+        .values_list(*_MEMBER_FIELDS)
     )
-    paired = set(
-        Relationship.objects.filter(program=program, status__in=OPEN).values_list(
-            "mentee_id", flat=True
+    for (
+        pk, employee_id, role, capacity, skills, vector, vector_model, availability, time_zone,
+        languages, style, department_id, job_level, manager_path, own_zone, own_languages,
+    ) in rows:  # fmt: skip
+        member = Member(
+            pk=pk,
+            employee_id=employee_id,
+            capacity=capacity,
+            skills=skills or [],
+            goal_vector=None if vector is None else bytes(vector),
+            vector_model=vector_model,
+            availability=availability or [],
+            time_zone=time_zone or own_zone,
+            languages=languages or own_languages or [],
+            style=style or [],
+            department_id=department_id,
+            job_level=job_level,
+            manager_path=manager_path,
         )
-    )
-    load = Counter(
-        Relationship.objects.filter(program=program, status__in=OPEN).values_list(
-            "mentor_id", flat=True
-        )
-    )
-    mentees = [p for p in base.filter(role=Role.MENTEE) if p.employee_id not in paired]
-    mentors = []
-    for p in base.filter(role=Role.MENTOR):
-        p.capacity = max(0, p.capacity - load[p.employee_id])
-        if p.capacity > 0:
-            mentors.append(p)
+        if role == Role.MENTEE:
+            if employee_id not in paired:
+                mentees.append(member)
+        elif role == Role.MENTOR:
+            member.capacity = max(0, capacity - load[employee_id])
+            if member.capacity > 0:
+                mentors.append(member)
     return _pool(program, mentees, mentors, today)
 
 
 def _pool(
     program: Program,
-    mentees: list[Participant],
-    mentors: list[Participant],
+    mentees: list[Member],
+    mentors: list[Member],
     today: datetime.date,
 ) -> Pool:
     wanted: dict[int, list[tuple[int, float]]] = {
-        p.pk: [(int(s["skill"]), float(s["level"])) for s in p.skills or []] for p in mentees
+        p.pk: [(int(s["skill"]), float(s["level"])) for s in p.skills] for p in mentees
     }
     wanted_ids = {skill for pairs in wanted.values() for skill, _ in pairs}
-    chosen = {p.pk: {int(s["skill"]) for s in p.skills or []} for p in mentors}
+    chosen = {p.pk: {int(s["skill"]) for s in p.skills} for p in mentors}
     levels: dict[int, list[tuple[int, float]]] = defaultdict(list)
     by_employee = {p.employee_id: p for p in mentors}
-    rows = EmployeeSkill.objects.filter(
+    skill_rows = EmployeeSkill.objects.filter(
         employee_id__in=list(by_employee), skill_id__in=list(wanted_ids)
     ).values_list("employee_id", "skill_id", "level")
-    for employee_id, skill_id, level in rows:
+    for employee_id, skill_id, level in skill_rows:
         p = by_employee[employee_id]
         if not chosen[p.pk] or skill_id in chosen[p.pk]:
             levels[p.pk].append((skill_id, float(level)))
-    codes = sorted(
-        {c for p in [*mentees, *mentors] for c in (p.languages or p.employee.languages or [])}
-    )
+    everyone = [*mentees, *mentors]
+    codes = sorted({c for p in everyone for c in p.languages})
     languages = {code: i for i, code in enumerate(codes)}
-    models = Counter(p.vector_model for p in [*mentees, *mentors] if p.vector_model)
+    models = Counter(p.vector_model for p in everyone if p.vector_model)
     model = models.most_common(1)[0][0] if models else ""
     dims = 1
-    for p in [*mentees, *mentors]:
+    for p in everyone:
         if p.vector_model == model and p.goal_vector is not None:
-            dims = len(bytes(p.goal_vector)) // 2
+            dims = len(p.goal_vector) // 2
             break
-    depth = max([p.employee.manager_path.count("/") - 1 for p in [*mentees, *mentors]] + [1])
+    depth = max([p.manager_path.count("/") - 1 for p in everyone] + [1])
     common = {"languages": languages, "today": today, "dims": dims, "model": model, "depth": depth}
     mentee_side = _side(mentees, skills=wanted, **common)  # type: ignore[arg-type]
     mentor_side = _side(mentors, skills=levels, **common)  # type: ignore[arg-type]

@@ -76,3 +76,33 @@ def violations(
             f"{int(mentors.capacity[row])}"
         )
     return problems
+
+
+def allowed_block(
+    mentees: Side,
+    mentors: Side,
+    rows: np.ndarray,
+    *,
+    forbidden: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`allowed` for mentees ``rows`` against every mentor, as a dense boolean matrix."""
+    a = mentees.person[rows]
+    b = mentors.person
+    ok = a[:, None] != b[None, :]
+    for level in range(mentees.ancestors.shape[1]):
+        ok &= mentees.ancestors[rows, level][:, None] != b[None, :]
+    for level in range(mentors.ancestors.shape[1]):
+        ok &= mentors.ancestors[None, :, level] != a[:, None]
+    ok &= (mentors.capacity > 0)[None, :]
+    if forbidden is not None and len(forbidden):
+        keys = np.asarray(forbidden, dtype=np.int64)
+        mentee_of = {int(p): i for i, p in enumerate(a)}
+        mentor_of: dict[int, list[int]] = {}
+        for j, p in enumerate(b):
+            mentor_of.setdefault(int(p), []).append(j)
+        for key in keys.tolist():
+            i = mentee_of.get(key >> 32)
+            if i is not None:
+                for j in mentor_of.get(key & 0xFFFFFFFF, []):
+                    ok[i, j] = False
+    return ok

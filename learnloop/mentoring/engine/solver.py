@@ -99,3 +99,76 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     order = np.argsort(-scores, kind="stable")
     return order[:k]
+
+
+def potentials(
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    units: np.ndarray,
+    capacity: np.ndarray,
+    n_mentees: int,
+    chosen: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Node potentials (mentee rows, mentor rows) proving an optimal :func:`solve` result.
+
+    Shortest distances from a virtual root (0-cost arc to every node) in the residual network
+    of the flow ``chosen`` (Bellman-Ford, vectorised, stops when nothing changes). Because the
+    flow is optimal its residual network has no negative cycle, so the distances exist and
+    every residual arc ``x -> y`` of cost ``c`` has ``c + d[x] - d[y] >= 0``. A pair left out
+    of the network, ``mentee i -> mentor j`` with score ``u``, can be added without changing
+    the optimum when ``-u + d[i] - d[j] >= 0``: the potentials stay feasible, so the larger
+    network has no negative cycle either, and the same flow is optimal there.
+    """
+    mentee = np.asarray(mentee, dtype=np.int64)
+    mentor = np.asarray(mentor, dtype=np.int64)
+    units = np.asarray(units, dtype=np.int64)
+    capacity = np.asarray(capacity, dtype=np.int64)
+    n_mentors = capacity.shape[0]
+    source, first_mentor = 0, 1 + n_mentees
+    sink = first_mentor + n_mentors
+    useful = units > 0
+    used = np.zeros(len(units), dtype=bool)
+    used[chosen] = True
+    matched = np.zeros(n_mentees, dtype=bool)
+    matched[mentee[chosen]] = True
+    load = np.bincount(mentor[chosen], minlength=n_mentors)
+    free = ~used & useful
+    rows_m = np.arange(n_mentees) + 1
+    rows_j = np.arange(n_mentors) + first_mentor
+    n_matched = int(matched.sum())
+    tails = [
+        mentee[free] + 1,  # unused pair: mentee -> mentor, cost -u
+        mentor[used] + first_mentor,  # used pair: mentor -> mentee, cost +u
+        np.full(int((~matched).sum()), source),
+        rows_m[matched],  # mentee -> source (undo a match)
+        rows_j[load < capacity],
+        np.full(int((load > 0).sum()), sink),
+        [source] if n_matched > 0 else [],  # bypass has room
+        [sink] if n_matched < n_mentees else [],  # bypass carries flow
+    ]
+    heads = [
+        mentor[free] + first_mentor,
+        mentee[used] + 1,
+        rows_m[~matched],
+        np.full(n_matched, source),
+        np.full(int((load < capacity).sum()), sink),
+        rows_j[load > 0],
+        [sink] if n_matched > 0 else [],
+        [source] if n_matched < n_mentees else [],
+    ]
+    costs = [-units[free], units[used]]
+    tail = np.concatenate([np.asarray(t, dtype=np.int64) for t in tails])
+    head = np.concatenate([np.asarray(h, dtype=np.int64) for h in heads])
+    cost = np.concatenate([*costs, np.zeros(len(tail) - len(costs[0]) - len(costs[1]))]).astype(
+        np.int64
+    )
+    distance = np.zeros(sink + 1, dtype=np.int64)
+    for _ in range(sink + 2):
+        reach = distance[tail] + cost
+        better = reach < distance[head]
+        if not better.any():
+            break
+        np.minimum.at(distance, head[better], reach[better])
+    else:  # pragma: no cover - an optimal flow has no negative cycle
+        raise SolverError("negative cycle in the residual network: the flow is not optimal")
+    return distance[1 : n_mentees + 1], distance[first_mentor:sink]

@@ -8,15 +8,17 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
-from learnloop.mentoring.engine import constraints, solver
+from learnloop.mentoring.engine import constraints, match, solver
 from learnloop.mentoring.engine.match import optimize, suggest
 from learnloop.mentoring.engine.scoring import (
     COMPONENTS,
     SCALE,
     Weights,
+    all_pairs,
     empty_side,
     hours_mask,
     mask_hours,
+    score_block,
     score_pairs,
 )
 
@@ -42,6 +44,13 @@ def random_sides(rng: np.random.Generator, n: int, m: int, dims: int = 8):
     return mentees, mentors
 
 
+def unpruned(mentees, mentors, weights, **options):
+    """The whole-pool optimum with every pair handed to the solver (no candidate pruning)."""
+    return optimize(
+        mentees, mentors, weights, pairs=all_pairs(len(mentees), len(mentors)), **options
+    )
+
+
 def brute_force(n: int, m: int, value: dict[tuple[int, int], int], capacity) -> int:
     """Try every assignment of each mentee to a mentor or to nobody."""
     best = 0
@@ -62,11 +71,10 @@ def test_the_solver_finds_the_brute_force_optimum_on_small_random_instances(seed
     mentees, mentors = random_sides(rng, n, m)
     weights = Weights(**{name: float(rng.uniform(0, 3)) for name in COMPONENTS}, preferred_gap=1.0)
     draft = optimize(mentees, mentors, weights)
+    every = unpruned(mentees, mentors, weights).scored  # every allowed pair, not the candidates
     value = {
         (int(i), int(j)): int(u)
-        for i, j, u in zip(
-            draft.scored.mentee, draft.scored.mentor, draft.scored.units, strict=True
-        )
+        for i, j, u in zip(every.mentee, every.mentor, every.units, strict=True)
     }
     assert draft.assignment.total_units == brute_force(n, m, value, mentors.capacity)
     chosen = draft.pairs
@@ -79,9 +87,10 @@ def test_the_solver_agrees_with_an_assignment_on_the_slot_expanded_matrix(seed):
     n, m = 40, 12
     mentees, mentors = random_sides(rng, n, m)
     draft = optimize(mentees, mentors, Weights())
+    every = unpruned(mentees, mentors, Weights()).scored
     slots = np.repeat(np.arange(m), mentors.capacity)
     gain = np.zeros((n, len(slots) + n))  # one "unmatched" column per mentee, worth 0
-    for i, j, u in zip(draft.scored.mentee, draft.scored.mentor, draft.scored.units, strict=True):
+    for i, j, u in zip(every.mentee, every.mentor, every.units, strict=True):
         gain[i, np.nonzero(slots == j)[0]] = u
     rows, cols = linear_sum_assignment(gain, maximize=True)
     assert draft.assignment.total_units == int(gain[rows, cols].sum())
@@ -206,3 +215,47 @@ def test_goal_similarity_is_the_same_for_sparse_candidates_and_all_pairs():
     direct = np.clip((mentees.goal_vectors[ei] * mentors.goal_vectors[ej]).sum(axis=1), 0, 1)
     assert sparse == pytest.approx(direct, abs=1e-5)
     assert (sparse > 0).any()
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("per_mentee", [1, 3, 16])
+def test_candidate_pruning_finds_the_unpruned_optimum(seed, per_mentee, monkeypatch):
+    """The whole pool is solved on each mentee's best mentors, then proven optimal over every
+    pair (reduced costs); tiny candidate lists force extra rounds. Same total as the solver
+    given every pair, with management chains, previous pairs and a minimum score in play."""
+    monkeypatch.setattr(match, "PER_MENTEE", per_mentee)
+    monkeypatch.setattr(match, "PER_MENTOR_FACTOR", 1 if per_mentee < 16 else 2)
+    rng = np.random.default_rng(500 + seed)
+    n, m = int(rng.integers(20, 120)), int(rng.integers(5, 40))
+    mentees, mentors = random_sides(rng, n, m)
+    mentors.capacity = rng.integers(0, 5, size=m).astype(np.int32)
+    mentees.ancestors[:, 0] = np.where(rng.random(n) < 0.3, rng.choice(mentors.person, n), -1)
+    mentors.ancestors[:, 0] = np.where(rng.random(m) < 0.3, rng.choice(mentees.person, m), -1)
+    forbidden = constraints.pair_keys(
+        rng.choice(mentees.person, 20), rng.choice(mentors.person, 20)
+    )
+    weights = Weights(**{name: float(rng.uniform(0, 3)) for name in COMPONENTS})
+    minimum = float(rng.choice([0.0, 2.0, 4.0]))
+    pruned = optimize(mentees, mentors, weights, forbidden=forbidden, minimum_score=minimum)
+    full = unpruned(mentees, mentors, weights, forbidden=forbidden, minimum_score=minimum)
+    assert pruned.assignment.total_units == full.assignment.total_units
+    assert pruned.assignment.matched_mentees > 0
+    chosen = pruned.pairs
+    assert not constraints.violations(
+        mentees, mentors, chosen.mentee, chosen.mentor, forbidden=forbidden
+    )
+    assert (chosen.score > minimum).all()
+    if per_mentee == 1:
+        assert pruned.rounds > 1 or len(pruned.scored.score) < len(full.scored.score)
+
+
+def test_the_dense_scores_match_the_pair_scores():
+    rng = np.random.default_rng(11)
+    mentees, mentors = random_sides(rng, 30, 9)
+    mentors.seniority[2] = np.nan
+    mentees.style[3] = np.nan
+    weights = Weights(**{name: float(rng.uniform(0, 3)) for name in COMPONENTS})
+    ei, ej = all_pairs(30, 9)
+    exact = score_pairs(mentees, mentors, ei, ej, weights).score.reshape(30, 9)
+    dense = score_block(mentees, mentors, np.arange(30), weights)
+    assert np.abs(dense - exact).max() < 1e-5
