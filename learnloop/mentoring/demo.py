@@ -202,7 +202,7 @@ def build(organization: Organization, *, seed: int, today: datetime.date) -> Non
     statements: list[Any] = []
     audit: list[events.Event] = []
     for program, _, _ in programs[:2]:
-        _pairs(rng, program, today, labels, statements)
+        _pairs(rng, program, today, labels, statements, objects)
         audit.append(events.Event("mentoring.demo_history_added", program))
     audit.append(events.Event("mentoring.demo_history_added", programs[2][0]))
     _open_requests(rng, programs[2][0], persona_id, today)
@@ -267,6 +267,7 @@ def _pairs(
     today: datetime.date,
     labels: dict[int, str],
     statements: list[Any],
+    people: dict[int, Employee],
 ) -> None:
     """Match with the real optimizer, then months of sessions, goals and a closing survey."""
     pool = queries.pool(program, today=today)
@@ -281,8 +282,8 @@ def _pairs(
         [
             Relationship(
                 program=program,
-                mentee=pool.mentees[int(i)].employee,
-                mentor=pool.mentors[int(j)].employee,
+                mentee=people[pool.mentee_members[int(i)].employee_id],
+                mentor=people[pool.mentor_members[int(j)].employee_id],
                 status=Relationship.Status.CLOSED if closed else Relationship.Status.ACTIVE,
                 origin=Relationship.Origin.MATCHED,
                 score=float(draft.score[k]),
@@ -303,7 +304,7 @@ def _pairs(
         ],
         batch_size=BULK,
     )
-    wanted = {p.employee_id: [s["skill"] for s in p.skills] for p in pool.mentees}
+    wanted = {p.employee_id: [s["skill"] for s in p.skills] for p in pool.mentee_members}
     every = CADENCE_DAYS[Cadence(program.cadence)]
     sessions: list[Session] = []
     goals: list[Goal] = []
@@ -374,20 +375,20 @@ def _open_requests(
 ) -> None:
     """A few pending requests in the open program (never the employee persona's: they choose)."""
     pool = queries.pool(program, today=today)
-    if not pool.mentors:
+    if not pool.mentor_members:
         return
     at = _at(today - datetime.timedelta(days=2), 11)
     taken: set[int] = set()
     rows = []
-    for p in pool.mentees[1:6]:
+    for p in pool.mentee_members[1:6]:
         if p.employee_id == persona:
             continue
-        mentor = rng.choice(pool.mentors)
+        mentor = rng.choice(pool.mentor_members)
         if mentor.employee_id in taken or mentor.employee_id == p.employee_id:
             continue
         if (
-            f"/{mentor.employee_id}/" in p.employee.manager_path
-            or f"/{p.employee_id}/" in mentor.employee.manager_path
+            f"/{mentor.employee_id}/" in p.manager_path
+            or f"/{p.employee_id}/" in mentor.manager_path
         ):
             continue  # never in each other's management chain
         taken.add(mentor.employee_id)
