@@ -54,6 +54,31 @@ SCHEDULE: tuple[Job, ...] = (
         datetime.time(8, 0),
     ),
     Job(
+        "learning.remind_mandatory_training",
+        "learnloop.learning.tasks.remind_mandatory_training",
+        "daily",
+        datetime.time(7, 30),
+    ),
+    Job(
+        "learning.refit_knowledge_models",
+        "learnloop.learning.tasks.refit_knowledge_models",
+        "weekly",
+        datetime.time(3, 30),
+        weekday=6,
+    ),
+    Job(
+        "insights.refresh_facts",
+        "learnloop.insights.tasks.refresh_facts",
+        "hourly",
+        datetime.time(0, 5),
+    ),
+    Job(
+        "insights.send_monthly_digests",
+        "learnloop.insights.tasks.send_monthly_digests",
+        "daily",
+        datetime.time(6, 0),
+    ),
+    Job(
         "mentoring.send_reminders",
         "learnloop.mentoring.tasks.send_mentoring_reminders",
         "daily",
