@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from learnloop import permissions
 from learnloop.accounts.models import User
@@ -160,3 +161,15 @@ def sign_in(page: Any, email: str) -> None:
     page.get_by_label("Password").fill(build.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/$"))
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    """Every named URL as ``namespace:name``: the role matrices' guards check each is listed."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.utils import timezone
 
+from learnloop.conftest import url_names
 from learnloop.feedback.tests.conftest import ROLES, World, client
 
 LOGIN = 302
@@ -497,17 +498,6 @@ def test_each_role_gets_the_expected_status_everywhere(world: World, role: str) 
     assert wrong == []
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_feedback_page_and_route_has_a_row(settings) -> None:
     from learnloop.feedback import api as feedback_api
 
@@ -517,6 +507,6 @@ def test_every_feedback_page_and_route_has_a_row(settings) -> None:
         for operation in path_view.operations
     }
     resolver = get_resolver(settings.ROOT_URLCONF)
-    pages = {name for name in _names(resolver) if name.startswith("feedback:")}
-    assert routes <= _names(resolver)
+    pages = {name for name in url_names(resolver) if name.startswith("feedback:")}
+    assert routes <= url_names(resolver)
     assert sorted((pages | routes) - {row.name for row in MATRIX}) == []

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
+from learnloop.conftest import url_names
 from learnloop.insights import refresh
 from learnloop.insights.tests.conftest import Learning
 
@@ -147,17 +148,6 @@ def test_each_role_gets_the_expected_status_everywhere(world: Any, role: str) ->
     assert wrong == []
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_insights_page_and_route_has_a_row(settings: Any) -> None:
     from learnloop.insights import api as insights_api
 
@@ -167,8 +157,8 @@ def test_every_insights_page_and_route_has_a_row(settings: Any) -> None:
         for operation in path_view.operations
     }
     resolver = get_resolver(settings.ROOT_URLCONF)
-    pages = {name for name in _names(resolver) if name.startswith("insights:")}
-    assert routes <= _names(resolver)
+    pages = {name for name in url_names(resolver) if name.startswith("insights:")}
+    assert routes <= url_names(resolver)
     assert sorted((pages | routes) - {row.name for row in MATRIX}) == []
 
 

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
+from learnloop.conftest import url_names
 from learnloop.learning import actions
 from learnloop.learning.models import (
     Attempt,
@@ -477,17 +478,6 @@ def test_each_role_gets_the_expected_status_everywhere(m: Matrix, role: str) -> 
     assert wrong == []
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_learning_page_and_route_has_a_row(settings: Any) -> None:
     from learnloop.learning import api as learning_api
 
@@ -497,6 +487,6 @@ def test_every_learning_page_and_route_has_a_row(settings: Any) -> None:
         for operation in path_view.operations
     }
     resolver = get_resolver(settings.ROOT_URLCONF)
-    pages = {name for name in _names(resolver) if name.startswith("learning:")}
-    assert routes <= _names(resolver)
+    pages = {name for name in url_names(resolver) if name.startswith("learning:")}
+    assert routes <= url_names(resolver)
     assert sorted((pages | routes) - {row.name for row in MATRIX}) == []

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 from django.utils import timezone
 
+from learnloop.conftest import url_names
 from learnloop.mentoring.tests.conftest import ROLES, SECRETS, World
 
 LOGIN = 302
@@ -446,17 +447,6 @@ def test_the_pair_and_the_mentee_see_the_notes(world: World) -> None:
     assert detail["sessions"][0]["duration_minutes"] == 50
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_mentoring_page_and_route_has_a_row(settings) -> None:
     from learnloop.mentoring import api as mentoring_api
 
@@ -466,6 +456,6 @@ def test_every_mentoring_page_and_route_has_a_row(settings) -> None:
         for operation in path_view.operations
     }
     resolver = get_resolver(settings.ROOT_URLCONF)
-    pages = {name for name in _names(resolver) if name.startswith("mentoring:")}
-    assert routes <= _names(resolver)
+    pages = {name for name in url_names(resolver) if name.startswith("mentoring:")}
+    assert routes <= url_names(resolver)
     assert sorted((pages | routes) - {row.name for row in MATRIX}) == []

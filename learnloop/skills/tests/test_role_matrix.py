@@ -16,9 +16,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
-from learnloop.conftest import Org
+from learnloop.conftest import Org, url_names
 from learnloop.skills import actions
 from learnloop.skills.models import SkillClaim, Suggestion
 from learnloop.skills.tests.conftest import Taxonomy
@@ -176,17 +176,6 @@ def test_each_role_gets_the_expected_status_everywhere(world: World, role: str) 
     assert wrong == []
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_skills_page_and_route_has_a_row(settings: Any) -> None:
     from learnloop.skills import api as skills_api
 
@@ -196,5 +185,5 @@ def test_every_skills_page_and_route_has_a_row(settings: Any) -> None:
         for operation in path_view.operations
     }
     resolver = get_resolver(settings.ROOT_URLCONF)
-    pages = {name for name in _names(resolver) if name.startswith("skills:")}
+    pages = {name for name in url_names(resolver) if name.startswith("skills:")}
     assert sorted((pages | routes) - {row.name for row in MATRIX}) == []

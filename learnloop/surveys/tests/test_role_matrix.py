@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
-from learnloop.conftest import Org
+from learnloop.conftest import Org, url_names
 from learnloop.surveys.tests.conftest import Surveys
 
 ROLES = ("anonymous", "employee", "manager", "hr", "ld", "executive", "outsider")
@@ -218,21 +218,10 @@ def test_each_role_gets_the_expected_status(org: Org, surveys: Surveys, row: Row
     assert got == row.expect
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 def test_every_surveys_page_and_endpoint_has_a_row() -> None:
     from learnloop.surveys.api import router
 
-    pages = {name for name in _names(get_resolver()) if name.startswith("surveys:")}
+    pages = {name for name in url_names(get_resolver()) if name.startswith("surveys:")}
     assert pages == {row.name for row in PAGES}
     operations = {
         operation.view_func.__name__

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from learnloop.accounts.actions import issue_token
-from learnloop.conftest import Org
+from learnloop.conftest import Org, url_names
 from learnloop.people.models import ImportBatch
 
 ROLES = ("anonymous", "employee", "manager", "hr", "ld", "executive", "outsider")
@@ -164,17 +164,6 @@ def test_each_role_gets_the_expected_status(org: Org, row: Row, role: str) -> No
     assert response.status_code == row.expect[role], f"{role} {row.method.upper()} {path}"
 
 
-def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
-    names = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            names |= _names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}{pattern.name}")
-    return names
-
-
 FOUNDATION = ("web:", "people:", "accounts:")
 # Exact names: a prefix such as "api:me" would also take in other domains' routes.
 FOUNDATION_API = {
@@ -192,7 +181,7 @@ def test_every_foundation_url_has_a_row_in_the_matrix() -> None:
     covered = {row.name for row in MATRIX}
     names = {
         name
-        for name in _names(get_resolver())
+        for name in url_names(get_resolver())
         if name.startswith(FOUNDATION) or name in FOUNDATION_API
     }
     missing = sorted(name for name in names - covered if not name.startswith(UNGUARDED_PREFIXES))
