@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -323,94 +324,319 @@ def _record(state: LearnerState, skill: int, correct: int, stats: SkillStats) ->
         del state.recent[0]
 
 
-def _replay(
-    sequences: Iterable[ResponseSequence], stats: SkillStats
+@dataclass(frozen=True, slots=True)
+class _Responses:
+    """All responses of a batch of sequences as flat arrays, in file order, with the groupings
+    the batch features need: by learner, by (learner, skill) and by run (consecutive answers
+    of a learner on one skill)."""
+
+    learners: int
+    skill_ids: NDArray[np.int64]  # distinct skill ids, sorted
+    skill: NDArray[np.int64]  # index into skill_ids
+    correct: NDArray[np.int64]
+    learner: NDArray[np.int64]
+    start: NDArray[np.int64]  # index of the learner's first response
+    t: NDArray[np.int64]  # answers of the learner before this one
+    order: NDArray[np.int64]  # sorts responses by (learner, skill), file order within
+    seen: NDArray[np.int64]  # answers of the learner on this skill before this one
+    run: NDArray[np.int64]  # global run number
+    run_start: NDArray[np.int64]  # t of the first answer of this response's run
+
+    @classmethod
+    def of(cls, sequences: Sequence[ResponseSequence]) -> _Responses:
+        lengths = np.array([len(s.skills) for s in sequences], dtype=np.int64)
+        n = int(lengths.sum())
+        raw = np.fromiter(chain.from_iterable(s.skills for s in sequences), np.int64, n)
+        correct = np.fromiter(chain.from_iterable(s.correct for s in sequences), np.int64, n)
+        skill_ids, skill = np.unique(raw, return_inverse=True)
+        learner = np.repeat(np.arange(len(sequences)), lengths)
+        start = (np.cumsum(lengths) - lengths)[learner]
+        index = np.arange(n)
+        t = index - start
+        key = learner * len(skill_ids) + skill
+        order = np.argsort(key, kind="stable")
+        seen = np.empty(n, dtype=np.int64)
+        seen[order] = index - _group_first(key[order])
+        new_run = t == 0
+        new_run[1:] |= skill[1:] != skill[:-1]
+        run = np.cumsum(new_run) - 1
+        run_start = t[np.flatnonzero(new_run)][run]
+        return cls(
+            len(sequences),
+            skill_ids,
+            skill,
+            correct,
+            learner,
+            start,
+            t,
+            order,
+            seen,
+            run,
+            run_start,
+        )
+
+
+def _group_first(keys: NDArray[np.int64]) -> NDArray[np.int64]:
+    """For sorted ``keys``: the index where each element's group of equal keys begins."""
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return np.maximum.accumulate(np.where(first, np.arange(len(keys)), 0))
+
+
+def _exclusive_cumsum(values: NDArray[Any]) -> NDArray[Any]:
+    """``out[i] = values[:i].sum()``, one element longer than ``values``."""
+    out = np.zeros(len(values) + 1, dtype=values.dtype)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def _feature_matrix(
+    responses: _Responses, stats: SkillStats
 ) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
-    """Feature rows for every response (from the answers before it) and the outcomes."""
-    rows: list[list[float]] = []
-    outcomes: list[int] = []
-    for sequence in sequences:
-        state = LearnerState()
-        for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
-            rows.append(_features(state, skill, stats))
-            outcomes.append(correct)
-            _record(state, skill, correct, stats)
-    return (
-        np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES)),
-        np.array(outcomes, dtype=np.int8),
+    """Feature rows for every response (from the answers before it) and the outcomes.
+
+    Vectorised equivalent of replaying each learner through ``_features`` and ``_record``
+    (the online path), which the tests check row by row.
+    """
+    r = responses
+    n = len(r.skill)
+    rows = np.empty((n, len(FEATURES)), dtype=np.float64)
+    column = {name: rows[:, i] for i, name in enumerate(FEATURES)}
+    prior = stats.prior_rate
+    c = r.correct
+    index = np.arange(n)
+
+    # Per (learner, skill) traces, computed in (learner, skill) order then put back.
+    order = r.order
+    cs = c[order]
+    seen = r.seen[order]
+    group = index - seen  # sorted index of the group's first answer
+    before = _exclusive_cumsum(cs)
+    successes = before[:-1] - before[group]
+    last = [
+        np.where(seen > back, cs[np.maximum(index - back - 1, 0)], NO_OUTCOME) for back in range(3)
+    ]
+    streaks = []
+    for value in (1, 0):
+        # Trailing answers equal to ``value``, up to the previous one: distance to the last
+        # other answer (or the group's start).
+        other = np.maximum.accumulate(np.where(cs != value, index, -1))
+        previous_other = np.maximum(np.concatenate(([-1], other[:-1])), group - 1)
+        streaks.append(np.where(seen > 0, index - 1 - previous_other, 0))
+    ewma = np.full(n, NO_OUTCOME)
+    # The same float operations, in the same order, as ``_record``: one step per attempt.
+    by_attempt = np.argsort(seen, kind="stable")
+    bounds = np.searchsorted(seen[by_attempt], np.arange(int(seen.max(initial=0)) + 2))
+    for attempt in range(1, len(bounds) - 1):
+        at = by_attempt[bounds[attempt] : bounds[attempt + 1]]
+        ewma[at] = EWMA_DECAY * ewma[at - 1] + (1 - EWMA_DECAY) * cs[at - 1]
+    st = r.t[order]
+    gap = np.where(seen > 0, st - np.concatenate(([0], st[:-1])) - 1, MISSING)
+    trace_values = {
+        "skill_attempts": seen,
+        "skill_successes": successes,
+        "skill_failures": seen - successes,
+        "skill_last1": last[0],
+        "skill_last2": last[1],
+        "skill_last3": last[2],
+        "skill_streak_right": streaks[0],
+        "skill_streak_wrong": streaks[1],
+        "skill_ewma": ewma,
+        "skill_gap": gap,
+    }
+    for name, values in trace_values.items():
+        column[name][order] = values
+
+    # The learner as a whole.
+    t = r.t
+    first = r.seen == 0
+    answered = _exclusive_cumsum(c)
+    learner_successes = answered[:-1] - answered[r.start]
+    first_tries = _exclusive_cumsum(first.astype(np.int64))
+    first_tries = first_tries[:-1] - first_tries[r.start]
+    first_right = _exclusive_cumsum(first * c)
+    first_right = first_right[:-1] - first_right[r.start]
+    column["learner_attempts"][:] = t
+    column["learner_rate"][:] = (learner_successes + 2 * prior) / (t + 2)
+    column["learner_first_try_rate"][:] = (first_right + prior) / (first_tries + 1)
+    column["learner_skills_started"][:] = first_tries
+    # Runs finished before this answer: those before the previous answer's run.
+    runs_before = r.run - r.run[r.start]
+    previous = np.maximum(index - 1, 0)
+    finished = np.where(t > 0, runs_before[previous], 0)
+    column["learner_mean_run"][:] = np.where(
+        finished > 0, r.run_start[previous] / np.maximum(finished, 1), MISSING
     )
+    recent = np.minimum(t, RECENT)
+    column["learner_recent_rate"][:] = np.where(
+        t > 0, (answered[index] - answered[index - recent]) / np.maximum(recent, 1), prior
+    )
+    column["echo_next"][:], column["echo_count"][:] = _echoes(r, runs_before)
+
+    # The skill's statistics.
+    default_difficulty, default_first, default_run = stats.default
+    ids = r.skill_ids.tolist()
+    difficulty = np.array([stats.difficulty.get(k, default_difficulty) for k in ids])
+    first_try = np.array([stats.first_try.get(k, default_first) for k in ids])
+    mean_run = np.array([stats.mean_run.get(k, default_run) for k in ids])
+    curves = np.array([stats.curve.get(k, [default_difficulty] * CURVE) for k in ids])
+    curves = curves.reshape(len(ids), CURVE)
+    column["skill_difficulty"][:] = difficulty[r.skill]
+    column["skill_first_try_difficulty"][:] = first_try[r.skill]
+    column["skill_mean_run"][:] = mean_run[r.skill]
+    column["skill_curve"][:] = curves[r.skill, np.minimum(r.seen, CURVE - 1)]
+    # The learner's expected successes, summed in answer order as ``_record`` does.
+    answered_difficulty = difficulty[r.skill]
+    expected = np.zeros(n)
+    firsts = np.flatnonzero(t == 0)
+    for begin, end in zip(firsts.tolist(), [*firsts[1:].tolist(), n], strict=True):
+        np.cumsum(answered_difficulty[begin : end - 1], out=expected[begin + 1 : end])
+    column["learner_residual"][:] = (learner_successes - expected) / (t + 5)
+    column["learner_related_residual"][:] = _related_residuals(r, stats)
+    return rows, c.astype(np.int8)
 
 
-def _skill_stats(sequences: Sequence[ResponseSequence]) -> SkillStats:
-    answers: dict[int, list[int]] = {}
-    first: dict[int, list[int]] = {}
-    runs: dict[int, list[int]] = {}
-    curve: dict[int, list[list[int]]] = {}
-    for sequence in sequences:
-        tried: dict[int, int] = {}
-        seen: set[int] = set()
-        previous = None
-        for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
-            answers.setdefault(skill, [0, 0])
-            answers[skill][0] += 1
-            answers[skill][1] += correct
-            if skill not in seen:
-                seen.add(skill)
-                first.setdefault(skill, [0, 0])
-                first[skill][0] += 1
-                first[skill][1] += correct
-            if skill != previous:
-                runs.setdefault(skill, [0, 0])
-                runs[skill][0] += 1
-            runs[skill][1] += 1
-            previous = skill
-            attempt = min(tried.get(skill, 0), CURVE - 1)
-            tried[skill] = tried.get(skill, 0) + 1
-            point = curve.setdefault(skill, [[0, 0] for _ in range(CURVE)])[attempt]
-            point[0] += 1
-            point[1] += correct
-    total = sum(a for a, _ in answers.values())
-    prior = sum(s for _, s in answers.values()) / total if total else 0.5
-    first_total = sum(a for a, _ in first.values())
-    first_prior = sum(s for _, s in first.values()) / first_total if first_total else prior
-    run_total = sum(r for r, _ in runs.values())
+def _echoes(
+    r: _Responses, runs_before: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``echo_next`` and ``echo_count`` of every response.
+
+    An answer at position ``p >= ECHO_MIN`` of its run echoes the answers at position ``p`` of
+    the learner's earlier runs (among the last ``RUNS_KEPT`` finished) whose first ``p``
+    outcomes are the same; prefixes are numbered level by level (a trie), so the matching
+    answers share the key (learner, prefix).
+    """
+    n = len(r.skill)
+    position = r.t - r.run_start
+    prefix = np.zeros(n, dtype=np.int64)  # the empty prefix is node 0
+    by_position = np.argsort(position, kind="stable")
+    bounds = np.searchsorted(position[by_position], np.arange(int(position.max(initial=0)) + 2))
+    nodes = 1
+    for level in range(1, len(bounds) - 1):
+        at = by_position[bounds[level] : bounds[level + 1]]
+        child, prefix[at] = np.unique(prefix[at - 1] * 2 + r.correct[at - 1], return_inverse=True)
+        prefix[at] += nodes
+        nodes += len(child)
+    echo_next = np.full(n, NO_OUTCOME)
+    echo_count = np.zeros(n)
+    candidates = np.flatnonzero(position >= ECHO_MIN)
+    if not len(candidates):
+        return echo_next, echo_count
+    key = r.learner[candidates] * nodes + prefix[candidates]
+    order = np.argsort(key, kind="stable")
+    candidates, key = candidates[order], key[order]
+    # Within a key each earlier run appears at most once and in run order, so the matching
+    # runs in the window are a stretch just before each answer.
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    group = np.cumsum(first) - 1
+    run = runs_before[candidates]
+    window = group * (int(run.max()) + RUNS_KEPT + 1) + run + RUNS_KEPT
+    since = np.searchsorted(window, window - RUNS_KEPT)
+    count = np.arange(len(key)) - since
+    right = _exclusive_cumsum(r.correct[candidates])
+    matched = count > 0
+    echo_next[candidates[matched]] = (right[:-1] - right[since])[matched] / count[matched]
+    echo_count[candidates] = count
+    return echo_next, echo_count
+
+
+def _related_residuals(r: _Responses, stats: SkillStats) -> NDArray[np.float64]:
+    """``_related_residual`` of every response. Only answers on other skills change it, so it
+    is computed at the first answer of each run and holds for the rest of the run."""
+    n, skills = len(r.skill), len(r.skill_ids)
+    ids = r.skill_ids.tolist()
+    other = np.full((skills, RELATED), -1, dtype=np.int64)
+    weight = np.zeros((skills, RELATED))
+    other_difficulty = np.zeros((skills, RELATED))
+    for k, skill_id in enumerate(ids):
+        for slot, (related_id, similarity) in enumerate(stats.related.get(skill_id, ())[:RELATED]):
+            found = int(np.searchsorted(r.skill_ids, related_id))
+            if found < skills and ids[found] == related_id:
+                other[k, slot] = found
+                weight[k, slot] = similarity
+                other_difficulty[k, slot] = stats.difficulty[related_id]
+    starts = np.flatnonzero(r.t == r.run_start)
+    skill, learner = r.skill[starts], r.learner[starts]
+    # Answers of a learner on a skill before a given response: a search in (learner, skill,
+    # position) order.
+    sorted_keys = (r.learner * skills + r.skill)[r.order] * n + r.order
+    right = _exclusive_cumsum(r.correct[r.order])
+    total = np.zeros(len(starts))
+    weights = np.zeros(len(starts))
+    for slot in range(RELATED):
+        o = other[skill, slot]
+        group = (learner * skills + np.maximum(o, 0)) * n
+        end = np.searchsorted(sorted_keys, group + starts)
+        begin = np.searchsorted(sorted_keys, group)
+        attempts = end - begin
+        use = (o >= 0) & (attempts > 0) & (o != skill)
+        expected = other_difficulty[skill, slot]
+        residual = (right[end] - right[begin] + 2 * expected) / (attempts + 2) - expected
+        similarity = weight[skill, slot]
+        total += np.where(use, similarity * residual, 0.0)
+        weights += np.where(use, np.abs(similarity), 0.0)
+    value: NDArray[np.float64] = total / (weights + 0.5)
+    return value[r.run]
+
+
+def _skill_stats(r: _Responses) -> SkillStats:
+    skills = len(r.skill_ids)
+    ids = r.skill_ids.tolist()
+    c = r.correct
+    attempts = np.bincount(r.skill, minlength=skills)
+    successes = np.bincount(r.skill, weights=c, minlength=skills)
+    first = r.seen == 0
+    first_attempts = np.bincount(r.skill[first], minlength=skills)
+    first_successes = np.bincount(r.skill[first], weights=c[first], minlength=skills)
+    runs = np.bincount(r.skill[r.t == r.run_start], minlength=skills)
+    total, right = len(c), int(c.sum())
+    prior = right / total if total else 0.5
+    first_total = int(first_attempts.sum())
+    first_prior = int(first_successes.sum()) / first_total if first_total else prior
+    run_total = int(runs.sum())
     run_prior = total / run_total if run_total else 1.0
     # Shrink rare skills towards the overall figures (10 pseudo-answers).
-    difficulty = {k: (s + 10 * prior) / (a + 10) for k, (a, s) in answers.items()}
-    related = _related_skills(sequences, difficulty)
+    difficulty = (successes + 10 * prior) / (attempts + 10)
+    point = r.skill * CURVE + np.minimum(r.seen, CURVE - 1)
+    curve_attempts = np.bincount(point, minlength=skills * CURVE).reshape(skills, CURVE)
+    curve_successes = np.bincount(point, weights=c, minlength=skills * CURVE)
+    curve = (curve_successes.reshape(skills, CURVE) + 10 * difficulty[:, None]) / (
+        curve_attempts + 10
+    )
     return SkillStats(
-        difficulty=difficulty,
-        first_try={k: (s + 10 * first_prior) / (a + 10) for k, (a, s) in first.items()},
-        mean_run={k: (n + 10 * run_prior) / (r + 10) for k, (r, n) in runs.items()},
-        curve={
-            k: [(s + 10 * difficulty[k]) / (a + 10) for a, s in points]
-            for k, points in curve.items()
-        },
-        related=related,
+        difficulty=dict(zip(ids, difficulty.tolist(), strict=True)),
+        first_try=dict(
+            zip(
+                ids,
+                ((first_successes + 10 * first_prior) / (first_attempts + 10)).tolist(),
+                strict=True,
+            )
+        ),
+        mean_run=dict(zip(ids, ((attempts + 10 * run_prior) / (runs + 10)).tolist(), strict=True)),
+        curve=dict(zip(ids, curve.tolist(), strict=True)),
+        related=_related_skills(r, difficulty),
         default=(prior, first_prior, run_prior),
         prior_rate=prior,
     )
 
 
 def _related_skills(
-    sequences: Sequence[ResponseSequence], difficulty: dict[int, float]
+    r: _Responses, difficulty: NDArray[np.float64]
 ) -> dict[int, list[tuple[int, float]]]:
     """Cosine similarity of learners' per-skill residuals (success rate minus the skill's),
     shrunk towards 0 for skill pairs few learners share."""
-    skills = sorted(difficulty)
-    column = {k: i for i, k in enumerate(skills)}
-    residuals = np.zeros((len(sequences), len(skills)))
-    seen = np.zeros((len(sequences), len(skills)))
-    for row, sequence in enumerate(sequences):
-        counts: dict[int, list[int]] = {}
-        for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
-            pair = counts.setdefault(skill, [0, 0])
-            pair[0] += 1
-            pair[1] += correct
-        for skill, (attempts, successes) in counts.items():
-            expected = difficulty[skill]
-            residuals[row, column[skill]] = (successes + 2 * expected) / (attempts + 2) - expected
-            seen[row, column[skill]] = 1.0
+    skills = len(r.skill_ids)
+    learners = r.learners
+    cell = r.learner * skills + r.skill
+    attempts = np.bincount(cell, minlength=learners * skills).reshape(learners, skills)
+    successes = np.bincount(cell, weights=r.correct, minlength=learners * skills).reshape(
+        learners, skills
+    )
+    seen = (attempts > 0).astype(np.float64)
+    residuals = np.where(
+        attempts > 0, (successes + 2 * difficulty) / (attempts + 2) - difficulty, 0.0
+    )
     shared = seen.T @ seen
     squares = residuals**2
     scale = np.sqrt((squares.T @ seen) * (seen.T @ squares))
@@ -418,12 +644,11 @@ def _related_skills(
         residuals.T @ residuals, scale, out=np.zeros_like(scale), where=scale > 0
     ) * (shared / (shared + 30.0))
     np.fill_diagonal(similarity, 0.0)
+    ids = r.skill_ids.tolist()
     related = {}
-    for i, skill in enumerate(skills):
+    for i, skill in enumerate(ids):
         top = np.argsort(-np.abs(similarity[i]))[:RELATED]
-        related[skill] = [
-            (skills[j], float(similarity[i, j])) for j in top if similarity[i, j] != 0
-        ]
+        related[skill] = [(ids[j], float(similarity[i, j])) for j in top if similarity[i, j] != 0]
     return related
 
 
@@ -479,7 +704,7 @@ class KnowledgeTracer:
 
     def predict_sequences(self, sequences: Sequence[ResponseSequence]) -> NDArray[np.float64]:
         """P(correct) of every response from the responses before it in its sequence."""
-        rows, _ = _replay(sequences, self.stats)
+        rows, _ = _feature_matrix(_Responses.of(sequences), self.stats)
         return 1.0 / (1.0 + np.exp(-self.trees.raw_score(rows)))
 
     def to_dict(self) -> dict[str, Any]:
@@ -526,8 +751,9 @@ def fit(sequences: Sequence[ResponseSequence], config: KTConfig = KTConfig()) ->
 
     if not sequences or not any(s.correct for s in sequences):
         raise ValueError("no responses to fit on")
-    stats = _skill_stats(sequences)
-    rows, outcomes = _replay(sequences, stats)
+    responses = _Responses.of(sequences)
+    stats = _skill_stats(responses)
+    rows, outcomes = _feature_matrix(responses, stats)
     if not config.echoes:
         # Constant columns are never split on, so predictions ignore them too.
         for name in ("echo_next", "echo_count"):

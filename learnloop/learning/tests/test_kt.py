@@ -84,6 +84,42 @@ def test_batch_predictions_equal_replaying_answers_online(tracer):
     assert np.allclose(online, tracer.predict_sequences([sequence]))
 
 
+def tangled_learners(count: int, seed: int) -> list[Sequence]:
+    """Learners who come back to skills, repeat runs (echoes), and run past ``RUNS_KEPT``."""
+    rng = random.Random(seed)
+    sequences = []
+    for _ in range(count):
+        skills: list[int] = []
+        outcomes: list[int] = []
+        template = [int(rng.random() < 0.6) for _ in range(12)]
+        for _ in range(rng.choice((0, 3, 40, kt.RUNS_KEPT + 20))):
+            skill = rng.choice((1, 2, 3, 5, 1000)) if rng.random() < 0.7 else rng.randrange(30)
+            length = rng.choice((1, 2, 3, 4, 8, 12))
+            copy = rng.random() < 0.4
+            for n in range(length):
+                skills.append(skill)
+                outcomes.append(template[n] if copy else int(rng.random() < 0.6))
+        sequences.append(Sequence(tuple(skills), tuple(outcomes)))
+    return sequences
+
+
+def test_batch_features_equal_the_online_features_row_by_row():
+    train, test = tangled_learners(30, seed=3), tangled_learners(12, seed=4)
+    stats = kt._skill_stats(kt._Responses.of(train))
+    online = []
+    for sequence in [*test, Sequence((), ()), Sequence((77,), (1,))]:
+        state = kt.LearnerState()
+        for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
+            online.append(kt._features(state, skill, stats))
+            kt._record(state, skill, correct, stats)
+    rows, _ = kt._feature_matrix(
+        kt._Responses.of([*test, Sequence((), ()), Sequence((77,), (1,))]), stats
+    )
+    assert rows.shape == (len(online), len(kt.FEATURES))
+    assert np.array_equal(rows, np.array(online))
+    assert rows[:, kt.FEATURES.index("echo_count")].max() > 0
+
+
 def test_a_stored_model_and_state_predict_the_same_after_a_json_round_trip(tracer):
     state = tracer.init()
     for skill, correct in [(1, 1), (1, 0), (2, 1), (1, 1)]:
