@@ -88,6 +88,10 @@ def main() -> None:
         f"{args.folds}-fold cross-validation by student"
     )
 
+    # kt.fit imports scikit-learn on first use (several seconds here): import it before timing,
+    # as the pyBKT side imports pyBKT before its timed fits.
+    import sklearn.ensemble  # type: ignore[import-untyped]  # noqa: F401
+
     scores = np.empty(len(outcomes))
     fit_seconds, fit_cpu_seconds = [], []
     tracer = None

@@ -7,6 +7,7 @@ prediction walks every tree at once (one numpy step per tree level).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +33,17 @@ class TreeEnsemble:
     baseline: float
 
     @classmethod
-    def from_sklearn(cls, model: Any) -> TreeEnsemble:
+    def from_sklearn(cls, model: Any, columns: Sequence[int] | None = None) -> TreeEnsemble:
         """Copy the trees of a fitted binary ``HistGradientBoostingClassifier``.
+
+        ``columns[j]`` is the column of the full feature row that the model saw as feature
+        ``j`` (when it was fitted on a subset of the columns).
 
         Uses its per-iteration predictors (``_predictors``), whose node layout has been stable
         across scikit-learn releases; trained on data without NaN and without categorical
         features, so every split is ``x <= threshold``.
         """
+        column = np.arange(model.n_features_in_) if columns is None else np.asarray(columns)
         features, thresholds, lefts, rights, values, roots = [], [], [], [], [], []
         offset, depth = 0, 0
         for (predictor,) in model._predictors:
@@ -46,7 +51,7 @@ class TreeEnsemble:
             count = len(nodes)
             index = np.arange(count) + offset
             leaf = nodes["is_leaf"].astype(bool)
-            features.append(np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp))
+            features.append(np.where(leaf, 0, column[nodes["feature_idx"]]).astype(np.intp))
             thresholds.append(np.where(leaf, np.inf, nodes["num_threshold"]).astype(np.float64))
             lefts.append(np.where(leaf, index, nodes["left"] + offset).astype(np.intp))
             rights.append(np.where(leaf, index, nodes["right"] + offset).astype(np.intp))
