@@ -527,11 +527,22 @@ def _echoes(
     """
     n = len(r.skill)
     position = r.t - r.run_start
-    prefix = np.zeros(n, dtype=np.int64)  # the empty prefix is node 0
+    # A prefix of up to 62 answers is a number: a leading 1 (for its length), then the outcomes.
+    # Answer ``j`` of a run goes to bit ``61 - j``; summed over the run's earlier answers (modulo
+    # 2**64: differences stay exact) and shifted down, the prefix's bits remain.
+    short = position <= 62
+    put = np.where(position <= 61, r.correct << np.clip(61 - position, 0, 61), 0)
+    total = _exclusive_cumsum(put.astype(np.uint64))
+    run_total = total[:-1] - total[r.start + r.run_start]
+    length = np.minimum(position, 62).astype(np.uint64)
+    code = (run_total >> (np.uint64(62) - length)) | (np.uint64(1) << length)
+    prefix = np.zeros(n, dtype=np.int64)
+    codes, prefix[short] = np.unique(code[short], return_inverse=True)
+    nodes = len(codes)
+    # Longer prefixes: numbered level by level from their parents.
     by_position = np.argsort(position, kind="stable")
     bounds = np.searchsorted(position[by_position], np.arange(int(position.max(initial=0)) + 2))
-    nodes = 1
-    for level in range(1, len(bounds) - 1):
+    for level in range(63, len(bounds) - 1):
         at = by_position[bounds[level] : bounds[level + 1]]
         child, prefix[at] = np.unique(prefix[at - 1] * 2 + r.correct[at - 1], return_inverse=True)
         prefix[at] += nodes

@@ -106,15 +106,16 @@ def tangled_learners(count: int, seed: int) -> list[Sequence]:
 def test_batch_features_equal_the_online_features_row_by_row():
     train, test = tangled_learners(30, seed=3), tangled_learners(12, seed=4)
     stats = kt._skill_stats(kt._Responses.of(train))
+    # Runs longer than the 62 answers a prefix number holds, one echoing the other.
+    long_run = tuple(random.Random(5).choices((0, 1), k=80))
+    test += [Sequence((), ()), Sequence((77,), (1,)), Sequence((1,) * 80 + (2,) * 80, long_run * 2)]
     online = []
-    for sequence in [*test, Sequence((), ()), Sequence((77,), (1,))]:
+    for sequence in test:
         state = kt.LearnerState()
         for skill, correct in zip(sequence.skills, sequence.correct, strict=True):
             online.append(kt._features(state, skill, stats))
             kt._record(state, skill, correct, stats)
-    rows, _ = kt._feature_matrix(
-        kt._Responses.of([*test, Sequence((), ()), Sequence((77,), (1,))]), stats
-    )
+    rows, _ = kt._feature_matrix(kt._Responses.of(test), stats)
     assert rows.shape == (len(online), len(kt.FEATURES))
     assert np.array_equal(rows, np.array(online))
     assert rows[:, kt.FEATURES.index("echo_count")].max() > 0
