@@ -337,34 +337,37 @@ class _Planner:
             for skill, level in reaches[item_id].items():
                 if level > levels.get(skill, 0):
                     levels[skill] = level
+        best: dict[int, tuple[int, int, int]] = {}  # skill -> _best_on(skill), as needed
+        needed: dict[int, int] = defaultdict(int)  # item -> selected items naming it
+        for item_id in start:
+            for needed_item in items[item_id].prerequisite_items:
+                needed[needed_item] += 1
         for at in range(len(start) - 1, -1, -1):
             item_id = start[at]
             if self.chosen[item_id] not in (StepKind.GAP, StepKind.PREREQUISITE):
                 continue
-            others = [i for i in self.selection if i != item_id]
             taught = reaches[item_id]
-
-            def reach(skill: int, others: list[int] = others) -> int:
-                known = self.learner.skills.get(skill)
-                return max(
-                    [known.level if known else 0, *(reaches[o].get(skill, 0) for o in others)]
-                )
-
             covered = True
             for skill, level in taught.items():
                 gap = gaps.get(skill)
                 if gap is None:
                     continue
+                if skill not in best:
+                    best[skill] = self._best_on(skill)
+                top, top_item, second = best[skill]
+                by_others = second if top_item == item_id else top
                 if gap.remediation:
-                    refreshed = max((reaches[o].get(skill, 0) for o in others), default=0)
-                    covered = refreshed >= gap.required
+                    covered = by_others >= gap.required
                 else:
-                    covered = reach(skill) >= min(level, gap.required)
+                    known = self.learner.skills.get(skill)
+                    covered = max(known.level if known else 0, by_others) >= min(
+                        level, gap.required
+                    )
                 if not covered:
                     break
             if not covered:
                 continue
-            if any(item_id in items[o].prerequisite_items for o in others):
+            if needed[item_id] > items[item_id].prerequisite_items.count(item_id):
                 continue
             # Only items after this one can lose a prerequisite with it: check that they still
             # find their prerequisites in order, from the levels before this position.
@@ -377,7 +380,23 @@ class _Planner:
             self.selection.remove(item_id)
             self.reasons.pop(item_id, None)
             dropped = True
+            for skill in taught:
+                best.pop(skill, None)
+            for needed_item in items[item_id].prerequisite_items:
+                needed[needed_item] -= 1
         return dropped
+
+    def _best_on(self, skill: int) -> tuple[int, int, int]:
+        """The highest level an item of the selection reaches on ``skill``, that item, and the
+        next highest level: the best of the others for every item at once."""
+        top, top_item, second = 0, -1, 0
+        for item_id in self.selection:
+            level = self.catalog.reaches[item_id].get(skill, 0)
+            if level > top:
+                top, top_item, second = level, item_id, top
+            elif level > second:
+                second = level
+        return top, top_item, second
 
     def _feasible(self, selection: list[int], levels: dict[int, int], done: set[int]) -> bool:
         """Whether these items, in this order, each find their prerequisites met by ``levels``
