@@ -432,12 +432,13 @@ def main() -> None:
                 print(
                     f"  loaded {loaded:,} in {seconds:.0f} s ({loaded / seconds:,.0f} statements/s)"
                 )
-        print(f"queries ({args.queries} each, one at a time):")
-        for name, figures in queries(port, args.queries).items():
-            print(
-                f"  {name:<20} p50 {figures['p50_ms']:6.1f} ms  p95 {figures['p95_ms']:6.1f} ms"
-                f"  errors {figures['errors']:.0f}"
-            )
+        if args.queries:
+            print(f"queries ({args.queries} each, one at a time):")
+            for name, figures in queries(port, args.queries).items():
+                print(
+                    f"  {name:<20} p50 {figures['p50_ms']:6.1f} ms"
+                    f"  p95 {figures['p95_ms']:6.1f} ms  errors {figures['errors']:.0f}"
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
