@@ -1,8 +1,8 @@
 """A fitted tree ensemble held as flat numpy arrays, so predicting needs numpy only.
 
-scikit-learn's HistGradientBoostingClassifier does the fitting (``from_sklearn``); the arrays
-serialize to plain lists, so a stored model loads and predicts without scikit-learn and one
-prediction walks every tree at once (one numpy step per tree level).
+LightGBM does the fitting (``from_lightgbm``); the arrays serialize to plain lists, so a stored
+model loads and predicts without LightGBM and one prediction walks every tree at once (one
+numpy step per tree level).
 """
 
 from __future__ import annotations
@@ -33,41 +33,58 @@ class TreeEnsemble:
     baseline: float
 
     @classmethod
-    def from_sklearn(cls, model: Any, columns: Sequence[int] | None = None) -> TreeEnsemble:
-        """Copy the trees of a fitted binary ``HistGradientBoostingClassifier``.
+    def from_lightgbm(cls, booster: Any, columns: Sequence[int] | None = None) -> TreeEnsemble:
+        """Copy the trees of a fitted binary LightGBM ``Booster``.
 
         ``columns[j]`` is the column of the full feature row that the model saw as feature
-        ``j`` (when it was fitted on a subset of the columns).
-
-        Uses its per-iteration predictors (``_predictors``), whose node layout has been stable
-        across scikit-learn releases; trained on data without NaN and without categorical
-        features, so every split is ``x <= threshold``.
+        ``j`` (when it was fitted on a subset of the columns). Trained on data without NaN and
+        without categorical features, so every split is ``x <= threshold``; LightGBM folds the
+        starting log-odds into the first tree, so the baseline is 0.
         """
-        column = np.arange(model.n_features_in_) if columns is None else np.asarray(columns)
-        features, thresholds, lefts, rights, values, roots = [], [], [], [], [], []
-        offset, depth = 0, 0
-        for (predictor,) in model._predictors:
-            nodes = predictor.nodes
-            count = len(nodes)
-            index = np.arange(count) + offset
-            leaf = nodes["is_leaf"].astype(bool)
-            features.append(np.where(leaf, 0, column[nodes["feature_idx"]]).astype(np.intp))
-            thresholds.append(np.where(leaf, np.inf, nodes["num_threshold"]).astype(np.float64))
-            lefts.append(np.where(leaf, index, nodes["left"] + offset).astype(np.intp))
-            rights.append(np.where(leaf, index, nodes["right"] + offset).astype(np.intp))
-            values.append(np.where(leaf, nodes["value"], 0.0).astype(np.float64))
-            roots.append(offset)
-            depth = max(depth, int(nodes["depth"].max()))
-            offset += count
+        dump = booster.dump_model()
+        column = np.arange(dump["max_feature_idx"] + 1) if columns is None else np.asarray(columns)
+        features: list[int] = []
+        thresholds: list[float] = []
+        lefts: list[int] = []
+        rights: list[int] = []
+        values: list[float] = []
+        roots: list[int] = []
+        depth = 0
+
+        def add(node: dict[str, Any], level: int) -> int:
+            nonlocal depth
+            index = len(features)
+            features.append(0)
+            thresholds.append(np.inf)
+            lefts.append(index)
+            rights.append(index)
+            values.append(0.0)
+            if "leaf_value" in node:
+                values[index] = float(node["leaf_value"])
+                depth = max(depth, level)
+                return index
+            if node["decision_type"] != "<=" or node["missing_type"] not in ("None", "NaN"):
+                raise ValueError(
+                    f"unsupported LightGBM split: {node['decision_type']}, "
+                    f"missing values {node['missing_type']}"
+                )
+            features[index] = int(column[node["split_feature"]])
+            thresholds[index] = float(node["threshold"])
+            lefts[index] = add(node["left_child"], level + 1)
+            rights[index] = add(node["right_child"], level + 1)
+            return index
+
+        for tree in dump["tree_info"]:
+            roots.append(add(tree["tree_structure"], 0))
         return cls(
-            feature=np.concatenate(features),
-            threshold=np.concatenate(thresholds),
-            left=np.concatenate(lefts),
-            right=np.concatenate(rights),
-            value=np.concatenate(values),
+            feature=np.array(features, dtype=np.intp),
+            threshold=np.array(thresholds, dtype=np.float64),
+            left=np.array(lefts, dtype=np.intp),
+            right=np.array(rights, dtype=np.intp),
+            value=np.array(values, dtype=np.float64),
             roots=np.array(roots, dtype=np.intp),
             depth=depth,
-            baseline=float(np.ravel(model._baseline_prediction)[0]),
+            baseline=0.0,
         )
 
     def raw_score(self, rows: NDArray[np.float64], chunk: int = 8192) -> NDArray[np.float64]:
