@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,7 +21,6 @@ from typing import Any
 from django.db import connection, transaction
 
 _SQLITE_ROWS = 500
-_HANDOFF_SECONDS = 0.001
 _thread_lock = threading.Lock()
 
 
@@ -154,11 +152,6 @@ def _lead(me: _Write) -> None:
             if write is not me:
                 write.done.set()
         if following is not None:
-            if committed:
-                # flock wakes the other processes' waiters but does not queue them: a
-                # successor of ours that asked again at once would win nearly every time and
-                # starve them for seconds. A millisecond lets a woken waiter take its turn.
-                time.sleep(_HANDOFF_SECONDS)
             following.done.set()
 
 
