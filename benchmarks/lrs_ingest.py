@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from learnloop.web.management.commands.serve import DEFAULT_THREADS, DEFAULT_WORKERS
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY, SECRET = "bench", "bench-secret-1"
 VERBS = [
@@ -399,8 +401,9 @@ def main() -> None:
         help="statements stored before the query phase (0: skip)",
     )
     parser.add_argument("--queries", type=int, default=100, help="requests per query kind")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
+    # learnloop serve's defaults.
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument(
         "--in-process",
         type=int,
@@ -413,6 +416,9 @@ def main() -> None:
         "--reuse",
         action="store_true",
         help="keep the database afterwards, and reuse it if it exists (skips the ingest phase)",
+    )
+    parser.add_argument(
+        "--ingest", action="store_true", help="with --reuse: ingest into the reused store too"
     )
     args = parser.parse_args()
     if args.reuse and args.db == "sqlite" and not args.sqlite_path:
@@ -445,7 +451,7 @@ def main() -> None:
     try:
         wait_ready(port, server)
         wait_workers_loaded(server, args.workers)
-        if not reused:
+        if not reused or args.ingest:
             run_ingest(args, port)
         if args.in_process:
             cost = in_process(database_url, args.in_process, args.batch)

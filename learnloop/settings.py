@@ -96,7 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # FULL: a write acknowledged to a client (an xAPI 200) survives a power loss too.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        # Checkpoints every 16,000 pages (64 MB of WAL) rather than 1,000: a page rewritten by
+        # many commits is copied back once, and each checkpoint costs two fsyncs inside some
+        # writer's commit; LRS ingest ran about 20 % faster (docs/lrs.md).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=16000;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

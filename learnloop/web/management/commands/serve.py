@@ -11,6 +11,10 @@ from django.core.management.base import BaseCommand
 
 from learnloop.config import env_int
 
+# benchmarks/lrs_ingest.py starts gunicorn with these too, so it measures what serve runs.
+DEFAULT_WORKERS = min(2 * (os.cpu_count() or 1) + 1, 8)
+DEFAULT_THREADS = 4
+
 
 class Command(BaseCommand):
     help = "Migrate, collect static files and serve learnloop with gunicorn (127.0.0.1 by default)."
@@ -21,9 +25,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=env_int("LEARNLOOP_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8)),
+            default=env_int("LEARNLOOP_WEB_WORKERS", DEFAULT_WORKERS),
         )
-        parser.add_argument("--threads", type=int, default=env_int("LEARNLOOP_WEB_THREADS", 4))
+        parser.add_argument(
+            "--threads", type=int, default=env_int("LEARNLOOP_WEB_THREADS", DEFAULT_THREADS)
+        )
         parser.add_argument(
             "--no-migrate", action="store_true", help="do not apply migrations first"
         )
