@@ -161,8 +161,8 @@ def cursor() -> Iterator[Any]:
 
     Database errors still surface as Django's (IntegrityError, OperationalError) with the
     driver's error as ``__cause__``. On PostgreSQL parameters are bound server-side (and
-    repeated statements prepared once per connection); on SQLite this skips the rewriting of
-    every query's placeholders, which cost more than some of the inserts.
+    repeated statements prepared once per connection); on SQLite this skips Django's rewriting
+    of every query's placeholders (a regular expression, about 4 µs per statement stored).
     """
     connection.ensure_connection()
     with connection.wrap_database_errors:
