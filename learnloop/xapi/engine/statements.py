@@ -179,6 +179,8 @@ def _object(value: object, path: str, what: str = "an object") -> dict[str, Any]
 
 
 def _keys(value: dict[str, Any], allowed: frozenset[str], path: str) -> None:
+    if value.keys() <= allowed and None not in value.values():
+        return
     for key, item in value.items():
         if key not in allowed:
             raise ValidationError(_join(path, key), "is not an allowed property here")
@@ -478,15 +480,19 @@ def _check_activity(value: dict[str, Any], path: str) -> None:
 def _score(value: object, path: str) -> None:
     score = _object(value, path)
     _keys(score, SCORE_KEYS, path)
-    numbers = {key: _number(score[key], _join(path, key)) for key in SCORE_KEYS if key in score}
-    if "scaled" in numbers and not -1 <= numbers["scaled"] <= 1:
+    for key, number in score.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            _number(number, _join(path, key))
+    scaled, raw = score.get("scaled"), score.get("raw")
+    low, high = score.get("min"), score.get("max")
+    if scaled is not None and not -1 <= scaled <= 1:
         raise ValidationError(_join(path, "scaled"), "must be between -1 and 1")
-    if "min" in numbers and "max" in numbers and numbers["min"] > numbers["max"]:
+    if low is not None and high is not None and low > high:
         raise ValidationError(_join(path, "min"), "must not be greater than max")
-    if "raw" in numbers:
-        if "min" in numbers and numbers["raw"] < numbers["min"]:
+    if raw is not None:
+        if low is not None and raw < low:
             raise ValidationError(_join(path, "raw"), "must not be less than min")
-        if "max" in numbers and numbers["raw"] > numbers["max"]:
+        if high is not None and raw > high:
             raise ValidationError(_join(path, "raw"), "must not be greater than max")
 
 
@@ -496,13 +502,14 @@ def _result(value: object, path: str) -> None:
     if "score" in result:
         _score(result["score"], _join(path, "score"))
     for key in ("success", "completion"):
-        if key in result:
+        if key in result and not isinstance(result[key], bool):
             _bool(result[key], _join(path, key))
-    if "response" in result:
+    if "response" in result and not isinstance(result["response"], str):
         _string(result["response"], _join(path, "response"))
     if "duration" in result:
-        duration = _string(result["duration"], _join(path, "duration"))
+        duration = result["duration"]
         if not formats.is_duration(duration):
+            _string(duration, _join(path, "duration"))
             raise ValidationError(_join(path, "duration"), "must be an ISO 8601 duration")
     if "extensions" in result:
         _extensions(result["extensions"], _join(path, "extensions"))
@@ -571,12 +578,17 @@ def _context(
                 raise ValidationError(
                     _join(activities_path, key), "must be an Activity or an array of Activities"
                 )
-            for index, item in enumerate(items):
-                item_path = f"{activities_path}.{key}[{index}]"
-                activity = _object(item, item_path)
-                if activity.get("objectType", "Activity") != "Activity":
+            for index, activity in enumerate(items):
+                if not isinstance(activity, dict) or (
+                    activity.get("objectType", "Activity") != "Activity"
+                ):
+                    item_path = f"{activities_path}.{key}[{index}]"
+                    _object(activity, item_path)
                     raise ValidationError(_join(item_path, "objectType"), "must be Activity")
-                _activity(activity, item_path)
+                memo = _memo_key(b"O", activity)
+                if memo is None or memo not in _known_valid:
+                    _check_activity(activity, f"{activities_path}.{key}[{index}]")
+                    _remember(memo)
                 collector.activity(activity, related=True)
     for key, inner, kind in (
         ("contextAgents", "agent", "contextAgent"),
