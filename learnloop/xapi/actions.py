@@ -28,6 +28,7 @@ from learnloop.xapi import sql
 from learnloop.xapi.engine import documents as doc_engine
 from learnloop.xapi.engine import jws
 from learnloop.xapi.engine.errors import Conflict, ValidationError
+from learnloop.xapi.engine.formats import format_timestamp
 from learnloop.xapi.engine.shaping import merge_definition
 from learnloop.xapi.engine.statements import (
     SIGNATURE_USAGE,
@@ -393,11 +394,14 @@ def _store(
 
     now = stored or timezone.now()
     stored_db = values.datetime(now)
+    stored_text = format_timestamp(now)
     authority_id = agent_ids[authority_key][0]
     client_id = client.pk if client is not None else None
     rows: list[list[Any]] = []
     for item in fresh:
-        statement = finalize(item, stored=now, authority=authority, version=version)
+        statement = finalize(
+            item, stored=now, stored_text=stored_text, authority=authority, version=version
+        )
         assert item.timestamp is not None
         sub_attachments = item.object_kind == "SubStatement" and statement["object"].get(
             "attachments"

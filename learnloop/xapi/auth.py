@@ -39,7 +39,15 @@ def authenticate(request: HttpRequest) -> LrsClient | None:
     if credentials is None:
         return None
     key, secret = credentials
-    client = LrsClient.objects.filter(key=key, revoked_at__isnull=True).first()
+    # A raw query: every request makes it, and compiling the ORM's cost about twice as much.
+    client = next(
+        iter(
+            LrsClient.objects.raw(
+                "SELECT * FROM xapi_lrsclient WHERE key = %s AND revoked_at IS NULL", [key]
+            )
+        ),
+        None,
+    )
     if client is None:
         return None
     fingerprint = hashlib.sha256(secret.encode()).hexdigest()

@@ -799,11 +799,19 @@ def prepare_batch(value: object, *, offset_required: bool = False) -> list[Prepa
 
 
 def finalize(
-    prepared: Prepared, *, stored: dt.datetime, authority: dict[str, Any], version: str
+    prepared: Prepared,
+    *,
+    stored: dt.datetime,
+    stored_text: str,
+    authority: dict[str, Any],
+    version: str,
 ) -> dict[str, Any]:
-    """Set the properties the LRS owns: stored, authority, version, and a missing timestamp."""
+    """Set the properties the LRS owns: stored, authority, version, and a missing timestamp.
+
+    ``stored_text`` is ``stored`` formatted, once for a whole batch.
+    """
     statement = prepared.statement
-    statement["stored"] = formats.format_timestamp(stored)
+    statement["stored"] = stored_text
     if not prepared.timestamp_given:
         statement["timestamp"] = statement["stored"]
         prepared.timestamp = stored
