@@ -9,6 +9,8 @@ a column of the statement lives in the two small link tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -90,63 +92,37 @@ class Activity(models.Model):
         return self.iri
 
 
+def _reference(
+    to: type[models.Model], *, null: bool = False, on_delete: Any = models.PROTECT
+) -> models.ForeignKey[Any, Any]:
+    """A statement's (or link row's) reference to an interned row or the client.
+
+    Indexed only by the composite (key, stored) indexes of the tables, not on its own: every
+    index costs ingest time. Nor is it a database constraint: the one write path interns what
+    a statement points at in the same transaction, and nothing deletes agents, verbs,
+    activities or statements behind the ORM, which still applies ``on_delete``. On PostgreSQL
+    the constraint triggers cost more CPU than the inserts themselves (about 80 µs a statement
+    of 220, docs/lrs.md), and took a share lock on the hot verb and authority rows in every
+    concurrent writer.
+    """
+    return models.ForeignKey(
+        to, null=null, on_delete=on_delete, related_name="+", db_index=False, db_constraint=False
+    )
+
+
 class Statement(models.Model):
     statement_id = models.UUIDField(unique=True)
     stored = models.DateTimeField()
     timestamp = models.DateTimeField()
-    # Foreign keys are indexed by the composite (key, stored) indexes below, not on their own:
-    # every index costs ingest time. Nor are they database constraints (db_constraint=False,
-    # here and on the link tables): the one write path interns what a statement points at in
-    # the same transaction, and nothing deletes agents, verbs, activities or statements
-    # behind the ORM, which still applies on_delete. On PostgreSQL the constraint triggers
-    # cost more CPU than the inserts themselves (about 80 µs a statement of 220, docs/lrs.md),
-    # and took a share lock on the hot verb and authority rows in every concurrent writer.
-    actor = models.ForeignKey(
-        Agent,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    verb = models.ForeignKey(
-        Verb, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
-    )
-    object_activity = models.ForeignKey(
-        Activity,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    object_agent = models.ForeignKey(
-        Agent,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    actor = _reference(Agent, null=True)
+    verb = _reference(Verb)
+    object_activity = _reference(Activity, null=True)
+    object_agent = _reference(Agent, null=True)
     object_statement = models.UUIDField(null=True)
-    authority = models.ForeignKey(
-        Agent,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    authority = _reference(Agent, null=True)
     registration = models.UUIDField(null=True)
     voided = models.BooleanField(default=False)
-    client = models.ForeignKey(
-        LrsClient,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    client = _reference(LrsClient, null=True, on_delete=models.SET_NULL)
     has_attachments = models.BooleanField(default=False)
     # The statement JSON exactly as returned by format=exact.
     data = models.TextField()
@@ -184,12 +160,8 @@ class Statement(models.Model):
 class StatementAgent(models.Model):
     """An agent a statement mentions beyond its actor, object and authority columns."""
 
-    statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    agent = models.ForeignKey(
-        Agent, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
+    statement = _reference(Statement, on_delete=models.CASCADE)
+    agent = _reference(Agent, on_delete=models.CASCADE)
     # True for members of the actor/object group, which the plain agent filter matches too.
     direct = models.BooleanField(default=False)
     # The statement's stored, copied: a query walks this index newest first and stops at its
@@ -209,12 +181,8 @@ class StatementAgent(models.Model):
 class StatementActivity(models.Model):
     """An activity in a statement's context or sub-statement (``related_activities``)."""
 
-    statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
+    statement = _reference(Statement, on_delete=models.CASCADE)
+    activity = _reference(Activity, on_delete=models.CASCADE)
     # The statement's stored, copied (see StatementAgent.stored).
     stored = models.DateTimeField(null=True)
 

@@ -585,10 +585,7 @@ def _context(
                     item_path = f"{activities_path}.{key}[{index}]"
                     _object(activity, item_path)
                     raise ValidationError(_join(item_path, "objectType"), "must be Activity")
-                memo = _memo_key(b"O", activity)
-                if memo is None or memo not in _known_valid:
-                    _check_activity(activity, f"{activities_path}.{key}[{index}]")
-                    _remember(memo)
+                _activity(activity, f"{activities_path}.{key}[{index}]")
                 collector.activity(activity, related=True)
     for key, inner, kind in (
         ("contextAgents", "agent", "contextAgent"),
