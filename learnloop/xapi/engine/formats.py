@@ -46,10 +46,17 @@ _DURATION_PARTS = re.compile(r"(\d+(?:[.,]\d+)?)([YMWDHS])")
 
 # Strings already found to be valid IRIs or language tags. The same few (extension keys,
 # activity types, "en-US") recur in almost every statement, and a set lookup costs a twentieth
-# of the pattern match. Only successes are kept; bounded like the validator's object memo.
-_MEMO_LIMIT = 20_000
+# of the pattern match. Only successes are kept.
 _valid_iris: set[str] = set()
 _valid_language_tags: set[str] = set()
+_MEMO_LIMIT = 20_000
+
+
+def remember[T](memo: set[T], value: T) -> None:
+    """Add a value found valid to a per-process memo, emptied when full to stay bounded."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo.add(value)
 
 
 def _matches(value: object, pattern: re.Pattern[str], memo: set[str]) -> bool:
@@ -59,9 +66,7 @@ def _matches(value: object, pattern: re.Pattern[str], memo: set[str]) -> bool:
         return True
     if pattern.match(value) is None:
         return False
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo.add(value)
+    remember(memo, value)
     return True
 
 

@@ -153,7 +153,6 @@ def _join(path: str, key: str) -> str:
 # Statements repeat them heavily and checking one costs far more than serialising it; only
 # successes are remembered, so a failing object is always checked in full and its error names
 # the offending path. Validity of these objects does not depend on where they appear.
-_MEMO_LIMIT = 20_000
 _known_valid: set[bytes] = set()
 
 
@@ -165,11 +164,8 @@ def _memo_key(kind: bytes, value: dict[str, Any]) -> bytes | None:
 
 
 def _remember(key: bytes | None) -> None:
-    if key is None:
-        return
-    if len(_known_valid) >= _MEMO_LIMIT:
-        _known_valid.clear()
-    _known_valid.add(key)
+    if key is not None:
+        formats.remember(_known_valid, key)
 
 
 def _object(value: object, path: str, what: str = "an object") -> dict[str, Any]:
