@@ -167,12 +167,18 @@ def _json_text(value: Any) -> str | None:
 
 
 def _intern(
-    table: str, field: str, extra: str, values: Mapping[str, Any]
+    table: str, field: str, extra: str, values: Mapping[str, Any], *, read_extra: bool = True
 ) -> dict[str, tuple[int, Any]]:
-    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value)."""
+    """Insert-if-absent in sorted key order; returns key -> (id, stored extra value).
+
+    The stored value is read (as text, parsed with orjson rather than the driver's json
+    module) only with ``read_extra``: agents are never updated, so theirs is not needed.
+    """
     keys = sorted(values)
     found: dict[str, tuple[int, Any]] = {}
-    select = f"SELECT {field}, id, {extra} FROM {table}"
+    select = (
+        f"SELECT {field}, id, {f'CAST({extra} AS TEXT)' if read_extra else 'NULL'} FROM {table}"
+    )
     with sql.cursor() as cursor:
         for key, pk, value in sql.select_in(cursor, select, field, keys, "text"):
             found[key] = (pk, _json_value(value))
@@ -377,7 +383,7 @@ def _store(
         for iri, definition in item.activities.items():
             if definition or iri not in activities:
                 activities[iri] = definition
-    agent_ids = _intern("xapi_agent", "ifi", "data", agents)
+    agent_ids = _intern("xapi_agent", "ifi", "data", agents, read_extra=False)
     verb_ids = _intern("xapi_verb", "iri", "display", verbs)
     _refresh_definitions(Verb, "display", verbs, verb_ids)
     activity_ids = _intern("xapi_activity", "iri", "definition", activities)

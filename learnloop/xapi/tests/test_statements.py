@@ -320,6 +320,31 @@ def test_timestamps_are_returned_in_utc(xapi):
     assert xapi.get("statements", statementId=sid).json()["timestamp"] == "2024-05-01T10:00:00.000Z"
 
 
+def test_later_statements_merge_into_the_stored_canonical_definition(xapi):
+    course = "http://example.com/activities/course-1"
+    xapi.post("statements", statement())
+    xapi.post(
+        "statements",
+        [
+            statement(
+                object={
+                    "id": course,
+                    "definition": {
+                        "name": {"de": "Kurs eins"},
+                        "description": {"en-US": "The first course"},
+                    },
+                }
+            ),
+            statement(object={"id": course}),
+        ],
+    )
+    definition = xapi.get("activities", activityId=course).json()["definition"]
+    assert definition == {
+        "name": {"en-US": "Course one", "fr": "Cours un", "de": "Kurs eins"},
+        "description": {"en-US": "The first course"},
+    }
+
+
 @pytest.mark.parametrize("path", ["activities", "agents"])
 def test_activities_and_agents_resources(xapi, path):
     xapi.post("statements", statement())
