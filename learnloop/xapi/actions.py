@@ -158,8 +158,8 @@ def revoke_client(client: LrsClient, *, actor: Any = None, actor_label: str | No
 # --- statements ---------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    return orjson.loads(value) if isinstance(value, str | bytes) else value
+def _json_value(text: str | None) -> Any:
+    return None if text is None else orjson.loads(text)
 
 
 def _json_text(value: Any) -> str | None:
@@ -172,7 +172,8 @@ def _intern(
     """Insert-if-absent in sorted key order; returns key -> (id, stored extra value).
 
     The stored value is read (as text, parsed with orjson rather than the driver's json
-    module) only with ``read_extra``: agents are never updated, so theirs is not needed.
+    module) only with ``read_extra``, and is None otherwise: agents are never updated, so
+    theirs is not needed.
     """
     keys = sorted(values)
     found: dict[str, tuple[int, Any]] = {}
