@@ -642,3 +642,9 @@ def agents(call: Call, method: str) -> HttpResponse:
 @endpoint(("GET",), public=True)
 def about(call: Call, method: str) -> HttpResponse:
     return _json({"version": SUPPORTED_VERSIONS})
+
+
+@endpoint(("GET", "PUT", "POST", "DELETE"), public=True)
+def unknown(call: Call, method: str) -> HttpResponse:
+    """Any other path under /xapi/: a 404 in JSON, like every error of the resources."""
+    raise NotFound(f"{call.request.path}: no such xAPI resource")

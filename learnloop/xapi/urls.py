@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern] = [
     path("extensions/admin/", views.console, name="console"),
     path("extensions/admin/clients/", views.create_client, name="create_client"),
     path("extensions/admin/clients/<int:pk>/revoke/", views.revoke_client, name="revoke_client"),
+    # Last: the console's pages (outside the xAPI) keep Django's own 404 and slash redirects.
+    re_path(r"^(?!extensions/admin)", endpoints.unknown, name="unknown"),
 ]

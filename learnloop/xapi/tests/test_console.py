@@ -63,6 +63,13 @@ def test_lrs_endpoints_ignore_the_session(org, role):
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_an_unknown_lrs_path_is_404_for_everyone(org, role):
+    response = _client(org, role).get("/xapi/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"error": "/xapi/nothing-here: no such xAPI resource"}
+
+
 def test_every_xapi_url_is_covered_by_a_matrix():
     from learnloop.xapi.urls import urlpatterns
 
@@ -74,6 +81,7 @@ def test_every_xapi_url_is_covered_by_a_matrix():
         "agent_profile",
         "agents",
         "about",
+        "unknown",
     }
     assert {p.name for p in urlpatterns} == set(PAGES) | lrs
 

@@ -486,3 +486,13 @@ def test_agent_and_related_activity_filters_combine(xapi):
     )
     # Voided statements are not returned; the voiding statement targets the match and is.
     assert after_voiding == [voided.json()[0]]
+
+
+def test_an_unknown_resource_is_a_json_404_with_the_version_header(xapi):
+    for method in ("GET", "POST", "HEAD"):
+        response = xapi.request(method, "statement")
+        assert response.status_code == 404
+        assert response["X-Experience-API-Version"] == "2.0.0"
+    assert xapi.get("activities/states").json() == {
+        "error": "/xapi/activities/states: no such xAPI resource"
+    }
