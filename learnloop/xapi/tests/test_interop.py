@@ -1,14 +1,17 @@
-"""A third-party xAPI client talks to the LRS over HTTP: edX's TinCanPython (``tincan``).
+"""Third-party xAPI clients talk to the LRS over HTTP, as an outside client or suite would.
 
-The library is what Open edX sends its xAPI with; it speaks 1.0.x and builds its own
-requests (query strings, JSON, headers), so this checks the LRS from outside, the way an
-external client or conformance suite reaches it, rather than through Django's test client.
+Each library builds its own requests (query strings, JSON, headers) rather than Django's test
+client: edX's TinCanPython (``tincan``, what Open edX sends its xAPI with; 1.0.x only) and
+@xapi/xapi from npm (``interop_client.mjs``, run by Node), in both 2.0.0 and 1.0.3.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,9 +38,17 @@ ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
 COURSE = "http://example.com/courses/safety"
 
 
+NODE_CLIENT = Path(__file__).with_name("interop_client.mjs")
+
+
 @pytest.fixture
-def lrs(live_server: Any, transactional_db: None, lrs_client: Any) -> RemoteLRS:
-    return RemoteLRS(endpoint=f"{live_server.url}/xapi/", username=KEY, password=SECRET)
+def endpoint(live_server: Any, transactional_db: None, lrs_client: Any) -> str:
+    return f"{live_server.url}/xapi/"
+
+
+@pytest.fixture
+def lrs(endpoint: str) -> RemoteLRS:
+    return RemoteLRS(endpoint=endpoint, username=KEY, password=SECRET)
 
 
 def _statement(learner: Agent, verb: str, activity: str, **extra: Any) -> Statement:
@@ -158,3 +169,18 @@ def test_the_client_keeps_state_and_profiles(lrs: RemoteLRS):
     assert _ok(lrs.retrieve_agent_profile_ids(ann)) == ["card"]
     _ok(lrs.delete_agent_profile(card))
     assert _ok(lrs.retrieve_agent_profile_ids(ann)) == []
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "1.0.3"])
+def test_the_javascript_client_stores_queries_voids_and_keeps_documents(endpoint, version):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is missing: `make setup` installs it with the npm packages")
+    run = subprocess.run(
+        [node, str(NODE_CLIENT), endpoint, KEY, SECRET, version],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "21 checks passed"
