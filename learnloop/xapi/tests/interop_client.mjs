@@ -1,12 +1,16 @@
 // Drives the LRS with @xapi/xapi, the JavaScript xAPI client (npm), as an outside client would.
 // Usage: node interop_client.mjs ENDPOINT KEY SECRET VERSION
 // Prints the number of checks passed; exits 1 with the first failure (and the LRS's answer).
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 
 import XAPI from "@xapi/xapi";
 
 const [endpoint, key, secret, version] = process.argv.slice(2);
-const xapi = new XAPI({ endpoint, auth: XAPI.toBasicAuth(key, secret), version });
+const config = { endpoint, auth: XAPI.toBasicAuth(key, secret), version };
+const xapi = new XAPI(config);
+// In Node the default (axios) transport sends a multipart body as application/octet-stream;
+// the fetch one keeps the library's multipart/mixed header (but drops the status of errors).
+const xapiFetch = new XAPI({ ...config, adapter: "fetch" });
 let passed = 0;
 
 function check(condition, what) {
@@ -57,6 +61,29 @@ async function run() {
   const rest = (await xapi.getMoreStatements({ more: page.more })).data;
   const seen = [...page.statements, ...rest.statements].map((s) => s.id).sort();
   check(JSON.stringify(seen) === JSON.stringify([...batch].sort()), "paging returns each once");
+
+  const certificate = new TextEncoder().encode("Certificate of completion");
+  const sha2 = createHash("sha256").update(certificate).digest("hex");
+  const attached = {
+    ...statement(XAPI.Verbs.PASSED, course),
+    attachments: [
+      {
+        usageType: "http://id.tincanapi.com/attachment/certificate",
+        display: { "en-US": "Certificate" },
+        contentType: "text/plain",
+        length: certificate.byteLength,
+        sha2,
+      },
+    ],
+  };
+  const [withFile] = (await xapiFetch.sendStatement({ statement: attached, attachments: [certificate.buffer] }))
+    .data;
+  const [returned, ...parts] = (await xapi.getStatement({ statementId: withFile, attachments: true })).data;
+  check(returned.attachments[0].sha2 === sha2, "a multipart statement keeps its attachment object");
+  check(
+    parts.length === 1 && String(parts[0]).trim() === "Certificate of completion",
+    `the attachment's content comes back as a part (${JSON.stringify(parts)})`,
+  );
 
   await xapi.voidStatement({ actor: ann, statementId: batch[0] });
   check(

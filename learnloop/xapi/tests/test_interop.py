@@ -183,4 +183,4 @@ def test_the_javascript_client_stores_queries_voids_and_keeps_documents(endpoint
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "21 checks passed"
+    assert run.stdout.strip() == "23 checks passed"
