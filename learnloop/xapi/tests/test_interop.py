@@ -36,8 +36,6 @@ from learnloop.xapi.tests.conftest import KEY, SECRET
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
 COURSE = "http://example.com/courses/safety"
-
-
 NODE_CLIENT = Path(__file__).with_name("interop_client.mjs")
 
 
@@ -68,7 +66,7 @@ def _ok(response: Any) -> Any:
     return response.content
 
 
-def test_the_client_stores_finds_pages_and_voids_statements(lrs: RemoteLRS):
+def test_tincanpython_stores_finds_pages_and_voids_statements(lrs: RemoteLRS):
     # Not lrs.about(): the library refuses an About that also lists 2.0.0, as ours does.
     ann = Agent(name="Ann", mbox="mailto:ann@example.com")
     put = _statement(
@@ -124,7 +122,7 @@ def test_the_client_stores_finds_pages_and_voids_statements(lrs: RemoteLRS):
     assert _ok(lrs.retrieve_voided_statement(posted.id)).id == posted.id
 
 
-def test_the_client_keeps_state_and_profiles(lrs: RemoteLRS):
+def test_tincanpython_keeps_state_and_profiles(lrs: RemoteLRS):
     ann = Agent(mbox="mailto:ann@example.com")
     course = Activity(id=COURSE)
 
@@ -172,7 +170,7 @@ def test_the_client_keeps_state_and_profiles(lrs: RemoteLRS):
 
 
 @pytest.mark.parametrize("version", ["2.0.0", "1.0.3"])
-def test_the_javascript_client_stores_queries_voids_and_keeps_documents(endpoint, version):
+def test_the_npm_client_stores_attaches_queries_voids_and_keeps_documents(endpoint, version):
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is missing: `make setup` installs it with the npm packages")
