@@ -213,7 +213,9 @@ def _dispatch(
         response = _error(405, f"{method} is not allowed here")
         response["Allow"] = ", ".join([*methods, "HEAD"] if "GET" in methods else methods)
         return response
-    client = authenticate(request)
+    # Public resources (about, the 404 of unknown paths) use no client: credentials sent to
+    # them are not looked up, so probing any path costs neither a query nor a scrypt check.
+    client = None if public else authenticate(request)
     if client is None and not public:
         response = _error(401, "send HTTP Basic credentials of an LRS client")
         response["WWW-Authenticate"] = 'Basic realm="xAPI"'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -122,3 +124,13 @@ def test_the_cli_creates_lists_and_revokes_clients(db, capsys):
         )
     call_command("lrs_client", "revoke", "--key", "suite")
     assert Xapi("suite", "suite-secret").get("statements").status_code == 401
+
+
+def test_public_lrs_paths_do_not_look_up_credentials(lrs_client, monkeypatch):
+    def refuse(request):
+        raise AssertionError("a public path looked up the client")
+
+    monkeypatch.setattr("learnloop.xapi.endpoints.authenticate", refuse)
+    wrong = {"Authorization": "Basic " + base64.b64encode(b"conformance:wrong").decode()}
+    assert Client().get("/xapi/about", headers=wrong).status_code == 200
+    assert Client().get("/xapi/nothing-here", headers=wrong).status_code == 404
