@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,30 @@ def test_every_page_carries_a_content_security_policy(client, db):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "'unsafe-inline'" not in policy
+
+
+def _documented_variables(readme: str) -> set[str]:
+    """Variables named in the README's configuration table; a row may abbreviate siblings
+    (`LEARNLOOP_EMAIL_HOST`, `_PORT`) after its first full name."""
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    names: set[str] = set()
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cell = line.split("|")[1]
+        prefix = ""
+        for name in re.findall(r"`(LEARNLOOP_[A-Z0-9_]+|_[A-Z0-9_]+)`", cell):
+            if name.startswith("LEARNLOOP_"):
+                names.add(name)
+                prefix = name.rsplit("_", 1)[0]
+            elif prefix and name != "_FILE":
+                names.add(prefix + name)
+    return names | set(re.findall(r"`(LEARNLOOP_[A-Z0-9_]+)`", section))
+
+
+def test_every_setting_read_from_the_environment_is_documented_in_the_readme():
+    source = (config.PACKAGE_DIR / "settings.py").read_text()
+    read = set(re.findall(r"env\w*\(\s*\"(LEARNLOOP_[A-Z0-9_]+)\"", source))
+    documented = _documented_variables((config.PACKAGE_DIR.parent / "README.md").read_text())
+    assert read, "no settings found: the pattern no longer matches settings.py"
+    assert sorted(read - documented) == []
