@@ -40,6 +40,7 @@ from learnloop.feedback.models import (
     ReviewCycle,
     Visibility,
 )
+from learnloop.locking import advisory_lock, lock, unique_or
 from learnloop.people.models import Department, Employee, Organization, active_employees
 from learnloop.skills.models import Skill
 
@@ -185,6 +186,7 @@ def accept_skills(feedback: Feedback, *, by: Employee) -> Feedback:
     """The recipient accepts the skills named in feedback as evidence on their profile."""
     if feedback.recipient_id != by.pk:
         raise InvalidInput("feedback", "only the recipient can accept its skills")
+    lock(feedback)  # a second, concurrent acceptance waits, then finds it accepted
     if feedback.skills_accepted_at is not None:
         raise InvalidInput("feedback", "its skills were accepted already")
     if not feedback.skills.exists():
@@ -205,6 +207,9 @@ def accept_skills(feedback: Feedback, *, by: Employee) -> Feedback:
 
 
 def _open_invite(request: FeedbackRequest, respondent: Employee) -> FeedbackInvite:
+    # The request's lock orders answers against close_request, which counts them: no answer
+    # lands after the count (an anonymous answer then would stay unreleased, or unseen).
+    lock(request)
     if not request.is_open:
         raise InvalidInput("request", "is closed")
     invite = (
@@ -363,7 +368,10 @@ def remind_respondents(today: datetime.date | None = None, *, days_before: int =
             answered=False,
             declined=False,
             reminded_on__isnull=True,
-        ).select_related("request__requester__user", "respondent__user")
+        )
+        # Locked: a concurrent run waits, then skips the invites this one reminded.
+        .select_for_update(of=("self",))
+        .select_related("request__requester__user", "respondent__user")
     )
     for invite in invites:
         invite.reminded_on = day
@@ -398,17 +406,19 @@ def start_series(
         raise InvalidInput("duration_minutes", "must be between 5 and 240")
     if timezone.is_naive(first_at):
         raise InvalidInput("first_at", "needs a time zone")
+    already = InvalidInput("report", f"you already have a 1:1 series with {report}")
     if CheckInSeries.objects.filter(manager=manager, report=report, active=True).exists():
-        raise InvalidInput("report", f"you already have a 1:1 series with {report}")
-    series = CheckInSeries.objects.create(
-        organization=manager.organization,
-        manager=manager,
-        report=report,
-        cadence=cadence,
-        first_at=first_at,
-        duration_minutes=duration_minutes,
-        timezone=manager.timezone,
-    )
+        raise already
+    with unique_or("checkin_series_one_active_per_pair", already):
+        series = CheckInSeries.objects.create(
+            organization=manager.organization,
+            manager=manager,
+            report=report,
+            cadence=cadence,
+            first_at=first_at,
+            duration_minutes=duration_minutes,
+            timezone=manager.timezone,
+        )
     CheckIn.objects.create(series=series, index=0, starts_at=first_at)
     events.record("checkin.series_started", actor=manager.user, target=series)
     notify([report.user], f"{manager} set up a 1:1 with you", f"/feedback/checkins/{series.pk}/")
@@ -417,6 +427,7 @@ def start_series(
 
 @transaction.atomic
 def add_agenda_item(meeting: CheckIn, author: Employee, text: str) -> AgendaItem:
+    lock(meeting)  # complete_meeting holds it while it carries the open points over
     if meeting.completed_at is not None:
         raise InvalidInput("meeting", "is over; add it to the next one")
     item = AgendaItem.objects.create(
@@ -551,7 +562,9 @@ def remind_upcoming_checkins(now: datetime.datetime | None = None) -> int:
             reminded=False,
             starts_at__gte=moment,
             starts_at__lt=moment + datetime.timedelta(hours=24),
-        ).select_related("series__manager__user", "series__report__user")
+        )
+        .select_for_update(of=("self",))  # as in remind_respondents
+        .select_related("series__manager__user", "series__report__user")
     )
     for meeting in due:
         series = meeting.series
@@ -589,9 +602,11 @@ def create_period(
     if end <= start:
         raise InvalidInput("end", "must be after the start")
     name = _text("name", name, limit=40)
+    exists = InvalidInput("name", f"a period named {name!r} exists already")
     if Period.objects.filter(organization=organization, name=name).exists():
-        raise InvalidInput("name", f"a period named {name!r} exists already")
-    period = Period.objects.create(organization=organization, name=name, start=start, end=end)
+        raise exists
+    with unique_or("period_unique_name", exists):
+        period = Period.objects.create(organization=organization, name=name, start=start, end=end)
     events.record(
         "okr.period_created",
         actor=by.user if by else None,
@@ -601,8 +616,11 @@ def create_period(
     return period
 
 
+@transaction.atomic
 def current_period(organization: Organization) -> Period:
     """The period containing today, created as the calendar quarter when missing."""
+    # First visits of a new quarter race to create it: the first creates, the others find it.
+    advisory_lock("feedback.current_period", organization.pk)
     today = timezone.localdate()
     found = Period.objects.filter(organization=organization, start__lte=today, end__gte=today)
     if found.exists():
@@ -675,6 +693,9 @@ def create_objective(
 def align(objective: Objective, parent: Objective | None, *, by: Employee) -> Objective:
     if parent is not None and parent.pk == objective.pk:
         raise InvalidInput("parent", "an objective cannot align to itself")
+    # The cycle check reads the period's whole alignment: two realignments at once (A under
+    # B, B under A) would each pass it and make a circle, so they queue per period.
+    advisory_lock("feedback.alignment", objective.period_id)
     _check_parent(objective.pk, parent, objective.period)
     objective.parent = parent
     objective.save(update_fields=["parent"])
@@ -741,6 +762,7 @@ def update_key_result(
     if kr.kind == KeyResult.Kind.PERCENTAGE and not 0 <= value <= 100:
         raise InvalidInput("value", "percentages lie between 0 and 100")
     week = week_of(on or timezone.localdate())
+    lock(kr)  # current is the latest week's value: concurrent updates must see each other
     update, _ = KeyResultUpdate.objects.update_or_create(
         key_result=kr,
         week=week,
@@ -807,6 +829,7 @@ def contribute(
 ) -> Contribution:
     if section not in Contribution.Section.values:
         raise InvalidInput("section", f"must be one of {', '.join(Contribution.Section.values)}")
+    lock(review)  # publish_review holds it: nothing is added to a published review
     if review.published_at is not None:
         raise InvalidInput("review", "is published; contributions are closed")
     contribution = Contribution.objects.create(
@@ -846,6 +869,9 @@ def add_lesson(
 
 @transaction.atomic
 def publish_review(review: AfterActionReview, by: Employee) -> AfterActionReview:
+    lock(review)
+    if review.published_at is not None:
+        raise InvalidInput("review", "is published already")
     if not (review.happened.strip() and review.why.strip()):
         raise InvalidInput("happened", "write what happened and why before publishing")
     if not review.lessons.exists():
@@ -912,6 +938,7 @@ def write_conversation(
     manager_summary: str | None = None,
     complete: bool = False,
 ) -> ReviewConversation:
+    lock(conversation)  # nothing is written into a conversation completed meanwhile
     if conversation.completed_at is not None:
         raise InvalidInput("conversation", "is completed")
     fields: list[str] = []

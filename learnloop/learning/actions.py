@@ -49,6 +49,7 @@ from learnloop.learning.models import (
     SkillPrerequisite,
     TargetKind,
 )
+from learnloop.locking import advisory_lock, lock
 from learnloop.people.models import Department, Employee, JobRole, Organization, active_employees
 from learnloop.skills import actions as skill_actions
 from learnloop.skills import queries as skill_queries
@@ -164,6 +165,9 @@ def _apply(item: Item, data: ItemData) -> None:
 
 
 def _duplicate(organization: Organization, title: str, exclude: int | None = None) -> bool:
+    # Titles are unique whatever their case, which learning_item_title cannot say: the lock
+    # makes two writes of one title (any case) queue, so the second sees the first.
+    advisory_lock("learning.item_title", organization.pk, title.strip().casefold())
     found = Item.objects.filter(organization=organization, title__iexact=title.strip())
     if exclude is not None:
         found = found.exclude(pk=exclude)
@@ -206,6 +210,7 @@ def set_item_active(item: Item, active: bool, *, actor: User | None) -> None:
 def suggest_skills(item: Item, *, actor: User | None, level: int = 2) -> list[ItemSkill]:
     """Skills the skills engine reads in the item's title and description, stored as
     unconfirmed rows for L&D to confirm (they do not count for paths until then)."""
+    lock(item)  # the skills it has are read, then added to
     text = f"{item.title}. {item.description}"
     found = skill_queries.infer_skills(item.organization, text)
     have = set(item.skills.values_list("skill_id", flat=True))
@@ -230,6 +235,10 @@ def suggest_skills(item: Item, *, actor: User | None, level: int = 2) -> list[It
 
 @transaction.atomic
 def decide_skill(row: ItemSkill, *, accept: bool, level: int, actor: User | None) -> None:
+    try:
+        lock(row)  # an accept after a concurrent reject finds the row gone: a clear refusal
+    except ItemSkill.DoesNotExist:
+        raise LearningError("this skill was removed from the item meanwhile", "skill") from None
     if accept:
         _check_level(level, row.item.organization)
         row.confirmed, row.level = True, level
@@ -245,6 +254,9 @@ def decide_skill(row: ItemSkill, *, accept: bool, level: int, actor: User | None
 
 
 # -- enrollments ---------------------------------------------------------------------------
+# Every write to an enrollment (progress, completion, attempts) first locks its row, so
+# concurrent requests queue instead of each acting on a stale copy (double completions, lost
+# seconds, attempts beyond the limit).
 
 
 def _due(due_date: dt.date | None, today: dt.date | None = None) -> None:
@@ -267,8 +279,19 @@ def _enrol(
         raise LearningError("the item is not in this person's catalog", "item")
     if not employee.is_active:
         raise LearningError(f"{employee} has left the organization", "employee")
-    existing = Enrollment.objects.filter(employee=employee, item=item).first()
-    if existing is not None:
+    # Get-or-create on learning_enrollment_unique: a concurrent enrolment that inserts first
+    # makes this one find its row (locked) instead of failing on the constraint.
+    existing, created = Enrollment.objects.select_for_update().get_or_create(
+        employee=employee,
+        item=item,
+        defaults={
+            "source": source,
+            "assigned_by": actor if source != EnrollmentSource.SELF else None,
+            "due_date": due_date,
+            "mandatory": mandatory,
+        },
+    )
+    if not created:
         # An assignment on top of a self-enrollment adds the due date and the obligation.
         changed = []
         if due_date is not None and existing.due_date != due_date and not existing.is_completed:
@@ -279,16 +302,7 @@ def _enrol(
             changed.append("mandatory")
         if changed:
             existing.save(update_fields=changed)
-        return existing, False
-    enrollment = Enrollment.objects.create(
-        employee=employee,
-        item=item,
-        source=source,
-        assigned_by=actor if source != EnrollmentSource.SELF else None,
-        due_date=due_date,
-        mandatory=mandatory,
-    )
-    return enrollment, True
+    return existing, created
 
 
 @transaction.atomic
@@ -359,7 +373,8 @@ def assign_group(
         raise LearningError(f"{item.title!r} is retired from the catalog", "item")
     created, prepared, touched = [], [], []
     skills = _skill_uris(item)
-    for person in people:
+    # One lock order (by person) for every assignment, so two of them cannot deadlock.
+    for person in sorted(people, key=lambda p: p.pk):
         enrollment, new = _enrol(
             person,
             item,
@@ -395,6 +410,7 @@ def assign_group(
 
 @transaction.atomic
 def launch(enrollment: Enrollment, *, actor: User | None) -> None:
+    lock(enrollment)
     if enrollment.status == EnrollmentStatus.ENROLLED:
         enrollment.status = EnrollmentStatus.IN_PROGRESS
         enrollment.save(update_fields=["status"])
@@ -415,6 +431,7 @@ def complete_lesson(
 ) -> Enrollment:
     if lesson.module.item_id != enrollment.item_id:
         raise LearningError("the lesson is not part of this item", "lesson")
+    lock(enrollment)
     if enrollment.is_completed:
         raise LearningError("the item is already completed")
     LessonProgress.objects.get_or_create(
@@ -430,6 +447,7 @@ def record_progress(
     """Progress through an item without lessons (a book, a project): the share done."""
     if not 0.0 <= progress <= 1.0 or math.isnan(progress):
         raise LearningError("progress must be between 0 and 1", "progress")
+    lock(enrollment)
     if enrollment.is_completed:
         raise LearningError("the item is already completed")
     return _set_progress(enrollment, max(progress, enrollment.progress), seconds, actor)
@@ -506,6 +524,7 @@ def _complete(enrollment: Enrollment, seconds: int, actor: User | None) -> Enrol
 
 @transaction.atomic
 def complete(enrollment: Enrollment, *, actor: User | None, seconds: int = 0) -> Enrollment:
+    lock(enrollment)
     if enrollment.is_completed:
         raise LearningError("the item is already completed")
     if seconds < 0:
@@ -654,9 +673,11 @@ def grade(question: Question, response: Any) -> bool:
 @transaction.atomic
 def start_attempt(quiz: Quiz, employee: Employee, *, actor: User | None) -> Attempt:
     """Start an attempt; taking a quiz enrols the person in its item if needed."""
-    enrollment = Enrollment.objects.filter(employee=employee, item=quiz.item).first()
+    enrollment = (
+        Enrollment.objects.select_for_update().filter(employee=employee, item=quiz.item).first()
+    )
     if enrollment is None:
-        enrollment = enrol(employee, quiz.item, actor=actor)
+        enrollment = enrol(employee, quiz.item, actor=actor)  # returns the row locked
     done = Attempt.objects.filter(quiz=quiz, enrollment=enrollment, submitted_at__isnull=False)
     if quiz.max_attempts is not None and done.count() >= quiz.max_attempts:
         raise LearningError(f"no attempts left ({quiz.max_attempts} allowed)", "quiz")
@@ -734,6 +755,10 @@ def submit_attempt(
     """Grade every answer (all or nothing: a malformed answer changes nothing), record the
     ``answered`` statements and ``passed``/``failed``, update the knowledge-tracing mastery,
     add an assessment claim per skill to the profile and re-plan the person's path."""
+    # Enrollment first (the order start_attempt and completion lock in), then the attempt
+    # re-read: a concurrent submission of the same attempt waits here and is then refused.
+    lock(attempt.enrollment)
+    lock(attempt)
     if attempt.submitted_at is not None:
         raise LearningError("this attempt is already submitted")
     quiz, enrollment = attempt.quiz, attempt.enrollment
@@ -825,6 +850,13 @@ def _assessment_claims(
 # -- paths -----------------------------------------------------------------------------------
 
 
+def _locked_path(employee: Employee) -> Path:
+    """The person's path under a row lock: edits read-modify-write its lists, and two
+    concurrent edits must not lose one another."""
+    path, _ = Path.objects.select_for_update().get_or_create(employee=employee)
+    return path
+
+
 @transaction.atomic
 def set_path(
     employee: Employee,
@@ -849,7 +881,7 @@ def set_path(
         raise LearningError("choose at least one skill", "target_skills")
     for _, level in target_skills:
         _check_level(level, employee.organization, "target_skills")
-    path = planning.path_for(employee)
+    path = _locked_path(employee)
     path.target_kind = target_kind
     path.target_role = target_role if target_kind == TargetKind.NEXT_ROLE else None
     path.target_skills = [[s.pk, level] for s, level in target_skills]
@@ -865,7 +897,7 @@ def edit_path(employee: Employee, item: Item, change: str, *, actor: User | None
     """The learner's edits: ``drop``, ``restore``, ``add`` (pin), ``up`` or ``down``."""
     if item.organization_id != employee.organization_id:
         raise LearningError("no such item", "item")
-    path = planning.path_for(employee)
+    path = _locked_path(employee)
     dropped = [i for i in path.dropped if i != item.pk]
     pinned = [i for i in path.pinned if i != item.pk]
     steps = [s["item"] for s in (path.plan or {}).get("steps", [])]
@@ -948,7 +980,7 @@ def assign_curriculum(
             defaults={"assigned_by": actor, "due_date": due_date},
         )
         # The authored order leads the person's path; their own edits still apply on top.
-        path = planning.path_for(person)
+        path = _locked_path(person)
         path.pinned = list(dict.fromkeys([*path.pinned, *(i.pk for i in items)]))
         path.save(update_fields=["pinned"])
     events.record(
@@ -970,6 +1002,9 @@ def send_reminders(today: dt.date | None = None) -> int:
     from learnloop.learning import queries
 
     today = today or timezone.localdate()
+    # Two runs at once (two workers) would both read the same due list: one runs at a time,
+    # and the second then finds the reminders recorded.
+    advisory_lock("learning.send_reminders")
     due = queries.due_for_reminder(today)
     if not due:
         return 0

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from learnloop.accounts.models import User
 from learnloop.audit import events
+from learnloop.locking import advisory_lock, lock, unique_or
 from learnloop.mentoring import embeddings, queries
 from learnloop.mentoring.engine import constraints
 from learnloop.mentoring.engine.match import optimize, suggest
@@ -230,14 +231,18 @@ def _program_fields(organization: Organization, data: dict[str, Any]) -> dict[st
     return out
 
 
-def _check_program(program: Program) -> None:
+def _save_program(program: Program) -> None:
+    """Check the program's fields, then save it."""
     if program.ends_on <= program.starts_on:
         raise InvalidInput("ends_on", "must be after the start date")
     if program.max_capacity < program.default_capacity:
         raise InvalidInput("max_capacity", "must be at least the default capacity")
     clash = Program.objects.filter(organization=program.organization, name=program.name)
+    taken = InvalidInput("name", f"a program named {program.name!r} already exists")
     if clash.exclude(pk=program.pk).exists():
-        raise InvalidInput("name", f"a program named {program.name!r} already exists")
+        raise taken
+    with unique_or("program_unique_name", taken):  # the same name saved concurrently
+        program.save()
 
 
 @transaction.atomic
@@ -248,8 +253,7 @@ def create_program(user: User, organization: Organization, data: dict[str, Any])
     program = Program(
         organization=organization, created_by=user, **_program_fields(organization, data)
     )
-    _check_program(program)
-    program.save()
+    _save_program(program)
     events.record("mentoring.program_created", actor=user, target=program)
     return program
 
@@ -258,8 +262,7 @@ def create_program(user: User, organization: Organization, data: dict[str, Any])
 def update_program(user: User, program: Program, data: dict[str, Any]) -> Program:
     for field, value in _program_fields(program.organization, data).items():
         setattr(program, field, value)
-    _check_program(program)
-    program.save()
+    _save_program(program)
     events.record(
         "mentoring.program_updated", actor=user, target=program, data={"fields": sorted(data)}
     )
@@ -329,6 +332,8 @@ def save_profile(
         raise InvalidInput("program", "this program has closed")
     if not queries.in_audience(program, employee):
         raise InvalidInput("program", "this program is not open to you")
+    # A double submit of a new profile: the second waits, then updates the first's row.
+    advisory_lock("mentoring.profile", program.pk, employee.pk, role)
     participant = queries.profile_of(program, employee, role) or Participant(
         program=program, employee=employee, role=role, time_zone=employee.timezone
     )
@@ -415,6 +420,7 @@ def set_listing(user: User, employee: Employee, *, listed: bool, note: str = "")
 @transaction.atomic
 def create_draft(user: User, program: Program) -> Draft:
     """Optimize the whole pool: the assignment of greatest total compatibility, as a draft."""
+    lock(program)  # pairing reads the pool: one pairing write per program at a time
     if program.status == Program.Status.CLOSED:
         raise InvalidInput("program", "this program has closed")
     pool = queries.pool(program)
@@ -495,6 +501,7 @@ def _pair_in_pool(
 
 
 def _open_draft(draft: Draft) -> None:
+    lock(draft)  # its status and the mentors' places in it, against concurrent edits
     if draft.status != Draft.Status.DRAFT:
         raise InvalidInput("draft", f"this draft is {draft.get_status_display().lower()}")
 
@@ -534,8 +541,8 @@ def publish_draft(
     user: User, draft: Draft, *, at: datetime.datetime | None = None
 ) -> list[Relationship]:
     """Every pair of the draft becomes an active relationship (the mentee is enrolled)."""
+    program = lock(draft.program)  # before the draft: the order create_draft locks in
     _open_draft(draft)
-    program = draft.program
     now = at or timezone.now()
     pairs = list(draft.pairs.select_related("mentee__user", "mentor__user"))
     busy = set(
@@ -622,6 +629,9 @@ def suggestions(program: Program, employee: Employee, k: int = 5) -> list[dict[s
 def request_mentor(
     user: User, program: Program, mentee: Employee, mentor: Employee, message: str = ""
 ) -> Relationship:
+    # The checks below (one open request per mentee, the mentor's room) read the program's
+    # relationships: concurrent requests queue on the program.
+    lock(program)
     if not program.self_match:
         raise InvalidInput("program", "mentors in this program are assigned by its admins")
     if program.status == Program.Status.CLOSED:
@@ -655,6 +665,7 @@ def request_mentor(
 
 @transaction.atomic
 def respond(user: User, relationship: Relationship, *, accept: bool) -> Relationship:
+    lock(relationship)  # an accept and a decline at once: the second finds it decided
     if relationship.status != Relationship.Status.REQUESTED:
         raise InvalidInput("status", f"this request is already {relationship.status}")
     now = timezone.now()
@@ -682,6 +693,7 @@ def respond(user: User, relationship: Relationship, *, accept: bool) -> Relation
 
 
 def _active(relationship: Relationship) -> None:
+    lock(relationship)  # nothing is added to, or closes, a relationship closed meanwhile
     if relationship.status != Relationship.Status.ACTIVE:
         raise InvalidInput("relationship", f"this relationship is {relationship.status}")
 
@@ -770,14 +782,16 @@ def log_session(
 def give_feedback(
     user: User, session: Session, author: Employee, *, rating: Any, comment: str = ""
 ) -> SessionFeedback:
+    given = InvalidInput("rating", "you already gave feedback on this session")
     if SessionFeedback.objects.filter(session=session, author=author).exists():
-        raise InvalidInput("rating", "you already gave feedback on this session")
-    feedback = SessionFeedback.objects.create(
-        session=session,
-        author=author,
-        rating=_int("rating", rating, 1, 5),
-        comment=_text("comment", comment, limit=2000),
-    )
+        raise given
+    with unique_or("sessionfeedback_once", given):
+        feedback = SessionFeedback.objects.create(
+            session=session,
+            author=author,
+            rating=_int("rating", rating, 1, 5),
+            comment=_text("comment", comment, limit=2000),
+        )
     events.record("mentoring.session_feedback_given", actor=user, target=session)
     return feedback
 
@@ -826,6 +840,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
     from django.db.models import Max
 
     today = today or timezone.localdate()
+    advisory_lock("mentoring.send_reminders")  # two runs at once would both remind a pair
     rows = (
         Relationship.objects.filter(status=Relationship.Status.ACTIVE)
         .select_related("program", "mentee__user", "mentor__user")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from learnloop import permissions
 from learnloop.accounts.models import User
 from learnloop.audit import events
+from learnloop.locking import advisory_lock
 from learnloop.people.importing.parse import ParsedFile, PersonRow, parse_csv
 from learnloop.people.importing.plan import Plan, StoredPerson, plan_import
 from learnloop.people.models import (
@@ -206,6 +207,10 @@ def import_people(
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Upsert employees from an HRIS export keyed on employee id: all rows or none."""
+    # One import per organization at a time, planned against what the previous one stored:
+    # two at once would both plan the same new people and departments.
+    if not dry_run:
+        advisory_lock("people.import", organization.pk)
     outcome = plan_people_import(organization, text, overrides)
     if dry_run or not outcome.ok:
         return outcome
