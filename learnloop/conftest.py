@@ -54,6 +54,14 @@ def _test_settings(settings: object) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters (learnloop/throttle.py) live in the cache: none carries over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db: None) -> Org:
     organization = OrganizationFactory()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import dj_database_url
 from django.utils.csp import CSP
 
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "ninja",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -55,11 +58,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "learnloop.inputs.RejectUnsafeText",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "learnloop.urls"
@@ -109,7 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["learnloop.accounts.backends.EmailBackend"]
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "learnloop.accounts.backends.EmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -122,6 +132,31 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # How long an e-mailed sign-in link stays valid.
 SIGNIN_LINK_MAX_AGE = env_int("LEARNLOOP_SIGNIN_LINK_MAX_AGE", 60 * 15)
+
+# Sign-in throttling (django-axes, docs/security.md). Failures are counted per pair of account
+# and address, and per address across accounts (password spraying); never per account alone,
+# which would let anyone lock a colleague out by typing wrong passwords from anywhere.
+SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env_int(
+    "LEARNLOOP_SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 10
+)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("LEARNLOOP_SIGNIN_FAILURES_PER_ADDRESS", 50)
+AXES_HANDLER = "learnloop.accounts.throttling.SigninAttempts"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "learnloop.accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LEARNLOOP_SIGNIN_LOCKOUT_MINUTES", 15))
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "learnloop.accounts.throttling.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "learnloop.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "learnloop.accounts.views.locked_out"
+# Failures only: no log of every sign-in (with address and browser) kept forever.
+AXES_DISABLE_ACCESS_LOG = True
+# The admin of learnloop's own admin site (accounts/admin.py), not Django's default one.
+AXES_ENABLE_ADMIN = False
+# No start-up banner from axes on every command and worker start.
+AXES_VERBOSE = False
+# Password-reset and sign-in-link e-mails asked for, per hour (learnloop/throttle.py).
+EMAIL_REQUESTS_PER_ADDRESS = env_int("LEARNLOOP_EMAIL_REQUESTS_PER_ADDRESS", 20)
+EMAIL_REQUESTS_PER_RECIPIENT = env_int("LEARNLOOP_EMAIL_REQUESTS_PER_RECIPIENT", 3)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env("LEARNLOOP_TIME_ZONE") or "UTC"
@@ -211,9 +246,9 @@ CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = env_bool("LEARNLOOP_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("LEARNLOOP_HSTS_SECONDS", 31_536_000) if _HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LEARNLOOP_BEHIND_PROXY", False) else None
-)
+# Behind a proxy, client addresses (for throttling) come from its X-Forwarded-For too.
+BEHIND_PROXY = env_bool("LEARNLOOP_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -229,6 +264,9 @@ SECURE_CSP = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 XAPI_MAX_BODY_BYTES = env_int("LEARNLOOP_XAPI_MAX_BODY_BYTES", 64 * 1024 * 1024)
+# Failed LRS client authentications allowed per key and per address in 5 minutes.
+XAPI_AUTH_FAILURES_PER_KEY = env_int("LEARNLOOP_XAPI_AUTH_FAILURES_PER_KEY", 20)
+XAPI_AUTH_FAILURES_PER_ADDRESS = env_int("LEARNLOOP_XAPI_AUTH_FAILURES_PER_ADDRESS", 50)
 
 LOGGING = {
     "version": 1,

@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from learnloop.accounts.models import ApiToken, User, hash_token_secret, normalize_email
 from learnloop.audit import events
@@ -48,10 +54,11 @@ def authenticate_token(raw: str) -> User | None:
         return None
     if not token.user.is_active:
         return None
-    now = timezone.now()
-    # Touch at most once a minute so busy clients do not write on every request.
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # The day only: HR sees it in the admin, and a precise time lines up with the time of
+    # whatever the token did, anonymous acts included. One write a day, too.
+    today = events.start_of_day(timezone.localdate())
+    if token.last_used_at is None or token.last_used_at < today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=today)
     return token.user
 
 
@@ -61,27 +68,73 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
     token.delete()
 
 
+class InvalidSigninLink(Exception):
+    """A sign-in link that cannot sign anyone in; the message says why, for the person."""
+
+
+def _signin_state(password: str, last_login: datetime.datetime | None) -> str:
+    # Changes when the password changes or the user signs in (last_login), so a link works
+    # once and a reset revokes a leaked one; hashed so the link shows nothing of the password.
+    digest = salted_hmac(_SIGNIN_SALT, f"{password}|{last_login}", algorithm="sha256")
+    return digest.hexdigest()[:20]
+
+
 def signin_link(user: User, *, max_age: int | None = None, base_url: str | None = None) -> str:
-    """A link that signs ``user`` in without a password until it expires."""
+    """A link that signs ``user`` in once, without a password, until it expires."""
+    # From the database: a stale in-memory user would sign a link that is dead on arrival.
+    password, last_login = User.objects.values_list("password", "last_login").get(pk=user.pk)
     expires = int(timezone.now().timestamp()) + (max_age or settings.SIGNIN_LINK_MAX_AGE)
-    token = signing.dumps({"u": user.pk, "e": expires, "h": user.password[-12:]}, salt=_SIGNIN_SALT)
+    token = signing.dumps(
+        {"u": user.pk, "e": expires, "h": _signin_state(password, last_login)}, salt=_SIGNIN_SALT
+    )
     return f"{(base_url or settings.BASE_URL).rstrip('/')}/accounts/link/{token}/"
 
 
-def user_for_signin_token(token: str) -> User | None:
-    """The user a sign-in link is for, if the link is genuine, unexpired and still current.
+def user_for_signin_token(token: str, *, lock: bool = False) -> User:
+    """The user a sign-in link is for, if the link is genuine, unexpired and unused.
 
-    A link dies when its user's password changes, so a leaked link is revoked by a reset.
+    Raises :class:`InvalidSigninLink` otherwise. ``lock`` locks the user's row (inside a
+    transaction) so two requests cannot both use one link.
     """
     try:
         payload = signing.loads(token, salt=_SIGNIN_SALT)
     except signing.BadSignature:
-        return None
-    if not isinstance(payload, dict) or payload.get("e", 0) < timezone.now().timestamp():
-        return None
-    user = User.objects.filter(pk=int(payload.get("u", 0)), is_active=True).first()
-    if user is None or user.password[-12:] != payload.get("h"):
-        return None
+        raise InvalidSigninLink("This link is incomplete or was changed.") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        raise InvalidSigninLink("This link is incomplete or was changed.")
+    if payload.get("e", 0) < timezone.now().timestamp():
+        raise InvalidSigninLink("This link has expired.")
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pk=payload["u"], is_active=True).first()
+    if user is None:
+        raise InvalidSigninLink("This link belongs to an account that is closed.")
+    if not constant_time_compare(
+        _signin_state(user.password, user.last_login), str(payload.get("h", ""))
+    ):
+        raise InvalidSigninLink(
+            "This link has already been used (each link signs in once), or the password "
+            "changed since it was made."
+        )
+    return user
+
+
+def email_signin_link(user: User) -> None:
+    """Send ``user`` a fresh sign-in link (no write: the link is signed, not stored)."""
+    minutes = settings.SIGNIN_LINK_MAX_AGE // 60
+    body = render_to_string(
+        "accounts/link_email.txt",
+        {"user": user, "link": signin_link(user), "minutes": minutes},
+    )
+    send_mail("Your learnloop sign-in link", body, None, [user.email])
+
+
+@transaction.atomic
+def use_signin_link(token: str) -> User:
+    """Consume a sign-in link: it signs in once, then no more. Returns the user to sign in."""
+    user = user_for_signin_token(token, lock=True)
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    events.record("accounts.signin_link_used", actor_label=user.email, target=user)
     return user
 
 
@@ -107,3 +160,28 @@ def create_admin(
         target=user,
     )
     return user, created
+
+
+@transaction.atomic
+def unlock_signins(*, actor: User, address: str, account: str = "") -> int:
+    """Forget the failed sign-ins of an address, or of one account at it (django-axes' records).
+
+    Returns how many records went. The caller has checked ``accounts.unlock_signins``.
+    """
+    address = address.strip()
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        raise ValueError(f"address: {address!r} is not an IP address") from None
+    attempts = AccessAttempt.objects.filter(ip_address=address)
+    account = normalize_email(account)
+    if account:
+        attempts = attempts.filter(username=account)
+    count, _ = attempts.delete()
+    events.record(
+        "accounts.signin_unlocked",
+        actor=actor,
+        target=User.objects.filter(email=account).first() if account else None,
+        data={"address": address, "account": account, "records": count},
+    )
+    return count

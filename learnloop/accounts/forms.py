@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from learnloop.accounts.models import User, normalize_email
+from learnloop.accounts.throttling import may_email
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -32,3 +33,14 @@ class ResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[Any]:
         yield from User.objects.filter(email=normalize_email(email), is_active=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if may_email(self.cleaned_data["email"]):
+            super().save(*args, **kwargs)
+
+
+class SigninLinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Work e-mail",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )

@@ -14,6 +14,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signin-link/", views.request_signin_link, name="signin_link_request"),
+    path("signin-link/sent/", views.signin_link_sent, name="signin_link_sent"),
     path("link/<str:token>/", views.signin_link, name="signin_link"),
     path(
         "password/change/",
@@ -29,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             form_class=ResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
@@ -55,4 +57,6 @@ urlpatterns = [
     ),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+    path("lockouts/unlock/", views.unlock, name="unlock"),
 ]

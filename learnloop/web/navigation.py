@@ -34,6 +34,7 @@ MENU: tuple[Entry, ...] = (
     Entry("Import people", "people:import", "people.import"),
     Entry("Learning Record Store", "xapi:console", "xapi.administer"),
     Entry("Audit trail", "web:audit", "audit.view_trail"),
+    Entry("Sign-in lockouts", "accounts:lockouts", "accounts.unlock_signins"),
     Entry("Admin", "admin:index", "admin.access"),
 )
 

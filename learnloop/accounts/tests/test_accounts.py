@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -176,3 +176,23 @@ def test_a_new_installations_first_admin_can_import_people(tmp_path):
         {"file": SimpleUploadedFile("p.csv", b"Employee ID,Name,Email\n1,Ada,ada@x.example\n")},
     )
     assert response.status_code == 200 and response.json()["created"] == 1
+
+
+def test_a_signin_link_signs_in_once_and_a_second_use_is_told_it_was_used():
+    user = UserFactory()
+    path = actions.signin_link(user, base_url="")
+    assert Client().get(path).status_code == 200
+    assert Client().post(path).status_code == 302
+    again = Client()
+    for response in (again.get(path), again.post(path)):
+        assert response.status_code == 400
+        assert b"already been used" in response.content
+    assert "_auth_user_id" not in again.session
+    assert AuditEvent.objects.filter(action="accounts.signin_link_used", target_id=str(user.pk))
+
+
+def test_a_signin_link_does_not_show_the_password_hash():
+    user = UserFactory()
+    token = actions.signin_link(user, base_url="").rstrip("/").rsplit("/", 1)[1]
+    payload = signing.loads(token, salt="learnloop.accounts.signin-link")
+    assert user.password[-12:] not in str(payload)

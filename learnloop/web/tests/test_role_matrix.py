@@ -78,7 +78,26 @@ MATRIX = (
         lambda o: f"/accounts/tokens/{_token(o)}/revoke/",
         everyone(403, anonymous=LOGIN, employee=302),
     ),
+    Row(
+        "accounts:lockouts",
+        "get",
+        lambda o: "/accounts/lockouts/",
+        everyone(403, anonymous=LOGIN, hr=200),
+    ),
+    Row(
+        "accounts:unlock",
+        "post",
+        lambda o: "/accounts/lockouts/unlock/",
+        everyone(403, anonymous=LOGIN, hr=302),
+        data=lambda o: {"address": "192.0.2.1", "account": o.employee.user.email},
+    ),
     Row("admin:index", "get", lambda o: "/admin/", everyone(302, hr=200)),
+    Row(
+        "admin:axes_accessattempt_changelist",
+        "get",
+        lambda o: "/admin/axes/accessattempt/",
+        everyone(302, hr=200),
+    ),
     Row(
         "admin:people_employee_changelist",
         "get",
@@ -220,13 +239,13 @@ def test_the_menu_shows_each_role_only_what_it_may_open(org: Org) -> None:
         html = _client(org, role).get("/").content.decode()
         return {
             label
-            for label in ("My team", "Import people", "Audit trail", "Admin")
+            for label in ("My team", "Import people", "Audit trail", "Sign-in lockouts", "Admin")
             if f">{label}</a>" in html
         }
 
     assert menu("employee") == set()
     assert menu("manager") == {"My team"}
-    assert menu("hr") == {"Import people", "Audit trail", "Admin"}
+    assert menu("hr") == {"Import people", "Audit trail", "Sign-in lockouts", "Admin"}
     assert menu("executive") == set()
 
 
