@@ -10,7 +10,9 @@ import time
 
 from django.http import HttpRequest
 
+from learnloop.throttle import Throttle, client_address, retry_after
 from learnloop.xapi.actions import secret_matches
+from learnloop.xapi.engine.errors import XapiError
 from learnloop.xapi.models import LrsClient
 
 # Verifying a scrypt hash costs tens of milliseconds: remember, per process, which secrets
@@ -18,6 +20,26 @@ from learnloop.xapi.models import LrsClient
 _VERIFIED_TTL = 300.0
 _verified: dict[tuple[int, str, str], float] = {}
 _lock = threading.Lock()
+
+# Failed checks, counted by the key presented (known or not, so a 429 tells nothing about
+# which keys exist) and by address. Only requests that would run scrypt are throttled: a
+# client whose secret is already verified keeps working while someone guesses at its key.
+FAILURE_WINDOW = 300
+_PER_KEY = Throttle("xapi-auth-key", "XAPI_AUTH_FAILURES_PER_KEY", FAILURE_WINDOW)
+_PER_ADDRESS = Throttle("xapi-auth-address", "XAPI_AUTH_FAILURES_PER_ADDRESS", FAILURE_WINDOW)
+
+
+class Throttled(XapiError):
+    status = 429
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"too many failed sign-ins: try again in {seconds} seconds")
+        self.retry_after = seconds
+
+
+# What an unknown key's secret is checked against: a well-formed hash that nothing matches,
+# so the check costs the same scrypt work as a known key's.
+_DUMMY_HASH = f"scrypt${'00' * 16}${'00' * 32}"
 
 
 def _credentials(request: HttpRequest) -> tuple[str, str] | None:
@@ -34,7 +56,10 @@ def _credentials(request: HttpRequest) -> tuple[str, str] | None:
 
 
 def authenticate(request: HttpRequest) -> LrsClient | None:
-    """The active client whose key and secret the request carries, else None."""
+    """The active client whose key and secret the request carries, else None.
+
+    Raises :class:`Throttled` when the key or the address failed too often lately.
+    """
     credentials = _credentials(request)
     if credentials is None:
         return None
@@ -48,19 +73,26 @@ def authenticate(request: HttpRequest) -> LrsClient | None:
         ),
         None,
     )
-    if client is None:
-        return None
     fingerprint = hashlib.sha256(secret.encode()).hexdigest()
-    cache_key = (client.pk, client.secret_hash, fingerprint)
     now = time.monotonic()
-    with _lock:
-        expires = _verified.get(cache_key)
-    if expires is not None and expires > now:
-        return client
-    if not secret_matches(secret, client.secret_hash):
+    if client is not None:
+        cache_key = (client.pk, client.secret_hash, fingerprint)
+        with _lock:
+            expires = _verified.get(cache_key)
+        if expires is not None and expires > now:
+            return client
+    address = client_address(request)
+    wait = retry_after((_PER_KEY, key), (_PER_ADDRESS, address))
+    if wait:
+        raise Throttled(wait)
+    # An unknown (or revoked) key costs the same scrypt check as a wrong secret: no timing oracle.
+    matched = secret_matches(secret, client.secret_hash if client else _DUMMY_HASH)
+    if client is None or not matched:
+        _PER_KEY.hit(key)
+        _PER_ADDRESS.hit(address)
         return None
     with _lock:
         if len(_verified) > 10_000:
             _verified.clear()
-        _verified[cache_key] = now + _VERIFIED_TTL
+        _verified[(client.pk, client.secret_hash, fingerprint)] = now + _VERIFIED_TTL
     return client

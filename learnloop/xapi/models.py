@@ -226,6 +226,10 @@ class Document(models.Model):
     content_type = models.CharField(max_length=255)
     etag = models.CharField(max_length=40)
     updated = models.DateTimeField()
+    # The client that created it: a client limited to its own statements reaches only these.
+    client = models.ForeignKey(
+        LrsClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -307,15 +307,13 @@ def agent_data(ifi: str) -> dict[str, Any] | None:
 
 
 def document(scope: DocumentScope, registration: str, document_id: str) -> Document | None:
-    return Document.objects.filter(
-        scope=scope.key, registration=registration, document_id=document_id
-    ).first()
+    return scope.documents().filter(registration=registration, document_id=document_id).first()
 
 
 def document_ids(
     scope: DocumentScope, registration: str | None, since: dt.datetime | None
 ) -> tuple[list[str], dt.datetime | None]:
-    rows = Document.objects.filter(scope=scope.key)
+    rows = scope.documents()
     if registration is not None:
         rows = rows.filter(registration=registration)
     if since is not None:

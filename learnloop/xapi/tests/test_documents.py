@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 
+from learnloop.xapi import actions
 from learnloop.xapi.tests.conftest import Xapi, new_id
 
 ACTIVITY = "http://example.com/activities/course-1"
@@ -145,3 +146,56 @@ def test_a_json_put_must_be_json(xapi):
         xapi.put("activities/profile", b"{broken", activityId=ACTIVITY, profileId="p").status_code
         == 400
     )
+
+
+DOCUMENT_RESOURCES = [
+    ("activities/state", state(), {"activityId": ACTIVITY, "agent": AGENT}),
+    ("activities/profile", {"activityId": ACTIVITY, "profileId": "p"}, {"activityId": ACTIVITY}),
+    ("agents/profile", {"agent": AGENT, "profileId": "p"}, {"agent": AGENT}),
+]
+
+
+def _limited(key: str, access: str) -> Xapi:
+    actions.create_client(
+        name=key, key=key, secret=f"{key}-secret", access=access, statements="own", actor_label="t"
+    )
+    return Xapi(key=key, secret=f"{key}-secret")
+
+
+@pytest.mark.parametrize(("path", "params", "listing"), DOCUMENT_RESOURCES)
+def test_a_client_limited_to_its_own_statements_reads_no_other_clients_documents(
+    xapi, path, params, listing
+):
+    assert xapi.put(path, {"secret": "theirs"}, **params).status_code == 204
+    reader = _limited("reader", "read")
+    assert reader.get(path, **params).status_code == 404
+    assert reader.get(path, **listing).json() == []
+
+
+@pytest.mark.parametrize(("path", "params", "listing"), DOCUMENT_RESOURCES)
+def test_a_limited_client_changes_only_its_own_documents_and_an_all_client_sees_every_one(
+    xapi, path, params, listing
+):
+    xapi.put(path, {"v": "theirs"}, **params)
+    id_name = "stateId" if "stateId" in params else "profileId"
+    mine = {**params, id_name: "mine"}
+    limited = _limited("limited", "read_write")
+    for write in (limited.put, limited.post):
+        assert write(path, {"v": "changed"}, **params).status_code == 403
+    assert limited.delete(path, **params).status_code == 403
+    assert limited.put(path, {"v": "mine"}, **mine).status_code == 204
+    assert limited.get(path, **mine).json() == {"v": "mine"}
+    assert limited.get(path, **listing).json() == ["mine"]
+    assert xapi.get(path, **params).json() == {"v": "theirs"}
+    assert xapi.get(path, **listing).json() == sorted([params[id_name], "mine"])
+    # The all-statements client may change the limited client's document, which stays its.
+    assert xapi.post(path, {"w": 1}, **mine).status_code == 204
+    assert limited.get(path, **mine).json() == {"v": "mine", "w": 1}
+
+
+def test_deleting_every_state_of_a_scope_deletes_only_the_limited_clients_own(xapi):
+    xapi.put("activities/state", {"v": 1}, **state())
+    limited = _limited("limited", "read_write")
+    limited.put("activities/state", {"v": 2}, **state(stateId="mine"))
+    assert limited.delete("activities/state", activityId=ACTIVITY, agent=AGENT).status_code == 204
+    assert xapi.get("activities/state", activityId=ACTIVITY, agent=AGENT).json() == ["bookmark"]
