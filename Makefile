@@ -12,10 +12,11 @@ PYTHON ?= $(shell for p in python3.12 python3.13 $$(ls -d $${PYENV_ROOT:-$$HOME/
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 CHROMIUM := /usr/bin/chromium
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/learnloop_test
+PG_CONFORMANCE_URL ?= postgresql://postgres@127.0.0.1:5432/learnloop_conformance
 DEMO_EMPLOYEES ?= 300
 PORT ?= 8000
 
-.PHONY: help setup taxonomy demo serve worker test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: help setup taxonomy demo serve worker test lint test-sqlite test-postgres test-browser test-conformance bench clean
 
 help:
 	@echo "make demo   build a demo organization and serve it on http://127.0.0.1:$(PORT)"
@@ -81,7 +82,12 @@ $(CHROMIUM):
 test-browser: setup $(CHROMIUM)
 	LEARNLOOP_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser -q -p no:randomly
 
-test: lint test-sqlite test-postgres test-browser
+# ADL's LRS conformance suite (xAPI 2.0.0 and 1.0.3) against `learnloop serve`, on fresh SQLite and
+# PostgreSQL stores; skipped where ../shared is absent. See docs/lrs.md.
+test-conformance: setup
+	PG_CONFORMANCE_URL=$(PG_CONFORMANCE_URL) scripts/conformance.sh
+
+test: lint test-sqlite test-postgres test-browser test-conformance
 
 bench: setup
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

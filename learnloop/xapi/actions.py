@@ -21,21 +21,25 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from learnloop.audit import events
+from learnloop.locking import advisory_lock, unique_or
 from learnloop.xapi import sql
 from learnloop.xapi.engine import documents as doc_engine
 from learnloop.xapi.engine import jws
-from learnloop.xapi.engine.errors import Conflict, ValidationError
+from learnloop.xapi.engine.errors import Conflict, Forbidden, ValidationError
 from learnloop.xapi.engine.formats import format_timestamp
-from learnloop.xapi.engine.shaping import merge_definition
 from learnloop.xapi.engine.statements import (
     SIGNATURE_USAGE,
     VOIDED,
     Prepared,
     agent_key,
+    collect,
     finalize,
+    merge_definition,
+    merge_language_map,
     same_statement,
 )
 from learnloop.xapi.models import (
@@ -125,17 +129,19 @@ def create_client(
         raise ValidationError(
             "statements", f"must be one of {', '.join(LrsClient.Statements.values)}"
         )
+    taken = ValidationError("key", f"a client with key {key!r} already exists")
     if LrsClient.objects.filter(key=key).exists():
-        raise ValidationError("key", f"a client with key {key!r} already exists")
-    client = LrsClient.objects.create(
-        name=name,
-        key=key,
-        secret_hash=hash_secret(secret),
-        access=access,
-        statements=statements,
-        organization=organization,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+        raise taken
+    with unique_or("xapi_lrsclient_key_key", taken):  # the same key created concurrently
+        client = LrsClient.objects.create(
+            name=name,
+            key=key,
+            secret_hash=hash_secret(secret),
+            access=access,
+            statements=statements,
+            organization=organization,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     events.record(
         "xapi.client_created",
         actor=actor,
@@ -222,13 +228,6 @@ _STATEMENT_COLUMNS = (
 )
 
 
-def _merge_language_maps(
-    existing: dict[str, str] | None, incoming: dict[str, str]
-) -> dict[str, str] | None:
-    merged = {**(existing or {}), **incoming}
-    return None if merged == existing else merged
-
-
 def _refresh_definitions(
     model: type[Verb] | type[Activity],
     field: str,
@@ -243,12 +242,8 @@ def _refresh_definitions(
         pk, current = interned[key]
         if current is _FRESH:
             continue
-        if model is Verb:
-            merged = _merge_language_maps(current, new)
-        else:
-            candidate = merge_definition(current, new)
-            merged = None if candidate == current else candidate
-        if merged is not None:
+        merged = (merge_language_map if model is Verb else merge_definition)(current, new)
+        if merged != current:
             model._default_manager.filter(pk=pk).update(**{field: merged})
 
 
@@ -379,11 +374,9 @@ def _store(
     for item in fresh:
         agents.update(item.agents)
         for iri, display in item.verbs.items():
-            if display or iri not in verbs:
-                verbs[iri] = display
+            collect(verbs, iri, display, merge_language_map)
         for iri, definition in item.activities.items():
-            if definition or iri not in activities:
-                activities[iri] = definition
+            collect(activities, iri, definition, merge_definition)
     agent_ids = _intern("xapi_agent", "ifi", "data", agents, read_extra=False)
     verb_ids = _intern("xapi_verb", "iri", "display", verbs)
     _refresh_definitions(Verb, "display", verbs, verb_ids)
@@ -499,14 +492,33 @@ class DocumentScope:
     kind: str
     activity_iri: str = ""
     agent_ifi: str = ""
+    # The client whose own documents are all this scope reaches (one limited to its own
+    # statements), or None for a client that reaches every document. Not part of the key: a
+    # document has one address whoever wrote it.
+    owner: int | None = None
 
     @property
     def key(self) -> str:
         raw = f"{self.kind}\x00{self.activity_iri}\x00{self.agent_ifi}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    def documents(self) -> QuerySet[Document]:
+        """The scope's documents this client reaches."""
+        documents = Document.objects.filter(scope=self.key)
+        return documents if self.owner is None else documents.filter(client_id=self.owner)
+
+    def check_owner(self, document: Document | None) -> None:
+        if document is not None and self.owner is not None and document.client_id != self.owner:
+            raise Forbidden(
+                "another client wrote this document; these credentials reach only the "
+                "documents they wrote"
+            )
+
 
 def _lock_document(scope: DocumentScope, registration: str, document_id: str) -> Document | None:
+    # The row lock covers a document that exists; the advisory lock, one not created yet (two
+    # first writes would both see none, and the second fail on xapi_document_unique).
+    advisory_lock("xapi.document", scope.key, registration, document_id)
     return (
         Document.objects.select_for_update()
         .filter(scope=scope.key, registration=registration, document_id=document_id)
@@ -526,14 +538,18 @@ def put_document(
     if_match: str | None,
     if_none_match: str | None,
     require_header_for_existing: bool,
+    require_header_for_new: bool = False,
+    writer: LrsClient | None = None,
 ) -> None:
     """PUT (replace) or POST (JSON merge) a document under the ETag preconditions."""
     current = _lock_document(scope, registration, document_id)
+    scope.check_owner(current)
     doc_engine.check_preconditions(
         current.etag if current else None,
         if_match=if_match,
         if_none_match=if_none_match,
         require_header_for_existing=require_header_for_existing and not merge,
+        require_header_for_new=require_header_for_new and not merge,
     )
     if doc_engine.is_json(content_type):
         try:
@@ -562,6 +578,7 @@ def put_document(
             content_type=content_type,
             etag=doc_engine.etag(content),
             updated=now,
+            client=writer,
         )
     else:
         current.content = content
@@ -583,6 +600,7 @@ def delete_documents(
     """Delete one document (under preconditions), or every document of the scope."""
     if document_id is not None:
         current = _lock_document(scope, registration or "", document_id)
+        scope.check_owner(current)
         doc_engine.check_preconditions(
             current.etag if current else None,
             if_match=if_match,
@@ -592,7 +610,7 @@ def delete_documents(
         if current is not None:
             current.delete()
         return
-    documents = Document.objects.filter(scope=scope.key)
+    documents = scope.documents()
     if registration is not None:
         documents = documents.filter(registration=registration)
     documents.delete()

@@ -2,7 +2,8 @@
 
 Thin: parse the request, check the client's scope, call actions/queries, shape the answer.
 Every response carries X-Experience-API-Version; errors are JSON ``{"error": "..."}`` with
-the status the specification names (400, 401, 403, 404, 409, 412, 413).
+the status the specification names (400, 401, 403, 404, 409, 412, 413), and 429 with
+Retry-After when a key or an address failed to authenticate too often.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from learnloop.xapi import actions, queries
-from learnloop.xapi.auth import authenticate
+from learnloop.xapi.auth import Throttled, authenticate
 from learnloop.xapi.engine import formats, multipart, shaping
 from learnloop.xapi.engine.errors import Forbidden, NotFound, ValidationError, XapiError
 from learnloop.xapi.engine.statements import agent_key, prepare, prepare_batch, validate_agent
@@ -74,9 +75,13 @@ def _body(request: HttpRequest) -> bytes:
 
 
 def endpoint(
-    methods: tuple[str, ...], *, public: bool = False
+    methods: tuple[str, ...], *, public: bool = False, consistent: bool = False
 ) -> Callable[[Callable[[Call, str], HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
-    """Version header, alternate-syntax refusal, Basic auth, HEAD, and errors as JSON."""
+    """Version header, alternate-syntax refusal, Basic auth, HEAD, and errors as JSON.
+
+    ``consistent``: every answer, errors included, carries X-Experience-API-Consistent-Through
+    (the Statement resource: clients poll it, and read the header whatever the status).
+    """
 
     def wrap(handler: Callable[[Call, str], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
         @csrf_exempt
@@ -90,12 +95,28 @@ def endpoint(
                 response = _dispatch(request, version, methods, public, handler)
             except XapiError as exc:
                 response = _error(exc.status, exc.message)
-            response["X-Experience-API-Version"] = "1.0.3" if version.startswith("1.") else "2.0.0"
+            response["X-Experience-API-Version"] = _answered_version(version, public)
+            if consistent:
+                response["X-Experience-API-Consistent-Through"] = formats.format_timestamp(
+                    timezone.now()
+                )
             return response
 
         return view
 
     return wrap
+
+
+def _answered_version(version: str, public: bool) -> str:
+    """The version an answer is labelled with.
+
+    A request without the header is by xAPI's rules a 0.9 one (0.9 had no header; 1.0.3
+    Communication 3.3.s3.b4.1), which this LRS refuses: its 400 says 0.9, the one label that
+    both the 2.0.0 and the 1.0.3 conformance suites accept there.
+    """
+    if version.startswith("1."):
+        return "1.0.3"
+    return "0.9" if not version and not public else "2.0.0"
 
 
 # Form parameters the alternate request syntax carries in place of these headers (1.0.3
@@ -203,7 +224,11 @@ def _dispatch(
     method = request.method or "GET"
     if not public:
         if not version:
-            raise ValidationError("X-Experience-API-Version", "header is required")
+            raise ValidationError(
+                "X-Experience-API-Version",
+                "header is required (2.0.x or 1.0.x; a request without it is read as xAPI 0.9, "
+                "which this LRS does not serve)",
+            )
         if not _VERSION.match(version):
             raise ValidationError(
                 "X-Experience-API-Version", f"{version!r} is not supported (use 2.0.x or 1.0.x)"
@@ -215,7 +240,12 @@ def _dispatch(
         return response
     # Public resources (about, the 404 of unknown paths) use no client: credentials sent to
     # them are not looked up, so probing any path costs neither a query nor a scrypt check.
-    client = None if public else authenticate(request)
+    try:
+        client = None if public else authenticate(request)
+    except Throttled as exc:
+        response = _error(exc.status, exc.message)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if client is None and not public:
         response = _error(401, "send HTTP Basic credentials of an LRS client")
         response["WWW-Authenticate"] = 'Basic realm="xAPI"'
@@ -313,18 +343,13 @@ _GET_PARAMS = {
 }
 
 
-def _consistent(response: HttpResponse) -> HttpResponse:
-    response["X-Experience-API-Consistent-Through"] = formats.format_timestamp(timezone.now())
-    return response
-
-
-@endpoint(("GET", "PUT", "POST"))
+@endpoint(("GET", "PUT", "POST"), consistent=True)
 def statements(call: Call, method: str) -> HttpResponse:
     if method == "GET":
         call.require("read")
-        return _consistent(_get_statements(call))
+        return _get_statements(call)
     call.require("write")
-    return _consistent(_store_statements(call, method))
+    return _store_statements(call, method)
 
 
 def _read_statement_payload(call: Call) -> tuple[Any, dict[str, actions.AttachmentData] | None]:
@@ -543,7 +568,11 @@ def _document(call: Call, method: str, spec: _DocumentKind) -> HttpResponse:
     )
     registration_uuid = _uuid_param(params, "registration") if spec.registration else None
     registration = str(registration_uuid) if registration_uuid else None
-    scope = actions.DocumentScope(spec.kind, activity, agent[0] if agent else "")
+    # A client limited to its own statements reaches only the documents it wrote, too.
+    own = call.client.statements == LrsClient.Statements.OWN
+    scope = actions.DocumentScope(
+        spec.kind, activity, agent[0] if agent else "", call.client.pk if own else None
+    )
     document_id = params.get(spec.id_param)
     request = call.request
     if method == "GET":
@@ -588,6 +617,10 @@ def _document(call: Call, method: str, spec: _DocumentKind) -> HttpResponse:
         if_match=request.headers.get("If-Match"),
         if_none_match=request.headers.get("If-None-Match"),
         require_header_for_existing=spec.kind != Document.Kind.STATE or call.is_v2,
+        # 1.0.3 Communication 2.6/2.7 (its suite's XAPI-00273, -00287): a profile PUT must be
+        # conditional even to create; 2.0 dropped that for new documents.
+        require_header_for_new=spec.kind != Document.Kind.STATE and not call.is_v2,
+        writer=call.client,
     )
     return HttpResponse(status=204)
 

@@ -24,11 +24,19 @@ def check_preconditions(
     if_match: str | None,
     if_none_match: str | None,
     require_header_for_existing: bool,
+    require_header_for_new: bool = False,
 ) -> None:
     """RFC 7232 If-Match / If-None-Match for a document whose ETag is ``current`` (None: absent).
 
     ``require_header_for_existing``: a PUT that overwrites without either header is a 409.
+    ``require_header_for_new``: a PUT that creates without either header is a 400.
     """
+    if require_header_for_new and current is None and if_match is None and if_none_match is None:
+        raise ValidationError(
+            "If-Match",
+            "or If-None-Match is required to create a profile document with xAPI 1.0.x "
+            "(If-None-Match: * to create only)",
+        )
     if if_match is not None:
         tags = _tags(if_match)
         if current is None or ("*" not in tags and current not in tags):

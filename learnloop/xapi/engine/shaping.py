@@ -111,13 +111,10 @@ def _walk(
 def as_ids(statement: dict[str, Any]) -> dict[str, Any]:
     """``format=ids``: agents, groups, activities and verbs reduced to their identifiers."""
 
-    def activity(item: dict[str, Any]) -> dict[str, Any]:
-        reduced = {"id": item["id"]}
-        if "objectType" in item:
-            reduced["objectType"] = item["objectType"]
-        return reduced
-
-    return _walk(statement, identity, activity, lambda verb: {"id": verb["id"]})
+    # An Activity's objectType is no identifier (its suite's XAPI-00171), wherever it is.
+    return _walk(
+        statement, identity, lambda item: {"id": item["id"]}, lambda verb: {"id": verb["id"]}
+    )
 
 
 def as_canonical(
@@ -143,21 +140,3 @@ def as_canonical(
         return shaped
 
     return _walk(statement, lambda a: a, activity, verb)
-
-
-def merge_definition(
-    existing: Mapping[str, Any] | None, incoming: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The canonical activity definition after a statement brings a (newer) definition.
-
-    Language maps gain the new languages, everything else takes the newer value.
-    """
-    merged = dict(existing or {})
-    for key, value in incoming.items():
-        if (key in ("name", "description") and isinstance(merged.get(key), dict)) or (
-            key == "extensions" and isinstance(merged.get(key), dict)
-        ):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -378,7 +379,11 @@ def _definition(value: object, path: str) -> dict[str, Any]:
         _iri(definition["moreInfo"], _join(path, "moreInfo"), "IRL")
     if "extensions" in definition:
         _extensions(definition["extensions"], _join(path, "extensions"))
-    if "interactionType" in definition and (definition["interactionType"] not in INTERACTION_TYPES):
+    # the type test first: a dict or list is not hashable, and a set lookup of it would raise
+    kind = definition.get("interactionType", "")
+    if "interactionType" in definition and (
+        not isinstance(kind, str) or kind not in INTERACTION_TYPES
+    ):
         raise ValidationError(
             _join(path, "interactionType"), f"must be one of {', '.join(sorted(INTERACTION_TYPES))}"
         )
@@ -399,6 +404,49 @@ def _definition(value: object, path: str) -> dict[str, Any]:
     for key in interactive:
         _components(definition[key], _join(path, key))
     return definition
+
+
+def merge_language_map(
+    existing: Mapping[str, str] | None, incoming: Mapping[str, str]
+) -> dict[str, str]:
+    """A verb display after a statement brings one: the new languages added, the new text wins."""
+    return {**(existing or {}), **incoming}
+
+
+def merge_definition(
+    existing: Mapping[str, Any] | None, incoming: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The canonical activity definition after a statement brings a (newer) definition.
+
+    Language maps gain the new languages, everything else takes the newer value.
+    """
+    merged = dict(existing or {})
+    for key, value in incoming.items():
+        if (key in ("name", "description") and isinstance(merged.get(key), dict)) or (
+            key == "extensions" and isinstance(merged.get(key), dict)
+        ):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def collect[T: Mapping[str, Any]](
+    known: dict[str, T | None],
+    iri: str,
+    value: T | None,
+    merge: Callable[[T | None, T], T],
+) -> None:
+    """Record the definition (or display) of ``iri``, merged with one met before.
+
+    Statements of one batch, or places of one statement, may define the same activity in
+    different languages: the LRS keeps them all (Communication 2.5, XAPI-00254).
+    """
+    if value:
+        earlier = known.get(iri)
+        known[iri] = merge(earlier, value) if earlier else value
+    elif iri not in known:
+        known[iri] = value
 
 
 class _Collector:
@@ -430,9 +478,7 @@ class _Collector:
 
     def activity(self, activity: dict[str, Any], *, related: bool) -> str:
         iri = str(activity["id"])
-        definition = activity.get("definition")
-        if definition is not None or iri not in self.activities:
-            self.activities[iri] = definition
+        collect(self.activities, iri, activity.get("definition"), merge_definition)
         if related:
             self.related_activities.add(iri)
         return iri
@@ -450,9 +496,7 @@ def _verb(value: object, path: str, collector: _Collector) -> str:
             _language_map(verb["display"], _join(path, "display"))
         _remember(key)
     iri: str = verb["id"]
-    display: dict[str, str] | None = verb.get("display")
-    if display is not None or iri not in collector.verbs:
-        collector.verbs[iri] = display
+    collect(collector.verbs, iri, verb.get("display"), merge_language_map)
     return iri
 
 
@@ -742,9 +786,14 @@ def prepare(value: object, path: str = "", *, offset_required: bool = False) -> 
         _timestamp(statement["stored"], _join(path, "stored"), offset_required=offset_required)
     if "authority" in statement:
         authority = validate_agent(statement["authority"], _join(path, "authority"))
-        if authority.get("objectType") == "Group" and len(authority.get("member", [])) != 2:
+        # Data 2.4.9.s3.b3: a Group is an authority only as the anonymous pair of an OAuth
+        # consumer and its user.
+        if authority.get("objectType") == "Group" and (
+            agent_key(authority) is not None or len(authority.get("member", [])) != 2
+        ):
             raise ValidationError(
-                _join(path, "authority"), "a group authority must have exactly two members"
+                _join(path, "authority"),
+                "a group authority must be an anonymous group of exactly two members",
             )
     if "version" in statement:
         version = _string(statement["version"], _join(path, "version"))
