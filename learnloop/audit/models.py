@@ -26,3 +26,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class AnonymousTally(models.Model):
+    """Anonymous acts of one day, only counted until the day is over.
+
+    An audit event stored at the moment of an anonymous act (a suggestion posted, a pulse
+    answered) dates it, and its place in the trail's sequence orders it among the poster's
+    other recorded acts: either names them. So such acts are counted here, with no time and
+    no order, and :func:`learnloop.audit.actions.flush_anonymous_events` records each day's
+    counts once the day is over.
+    """
+
+    day = models.DateField()
+    action = models.CharField(max_length=100)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "action", "target_type", "target_id"], name="anonymous_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.action}: {self.count}"

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
+from learnloop.audit.privacy import PrivateRecord
 from learnloop.people.models import Department, Employee, Organization
 
 
@@ -40,7 +41,7 @@ class FeedbackPolicy(models.Model):
         return f"Feedback policy of {self.organization}"
 
 
-class Feedback(models.Model):
+class Feedback(PrivateRecord, models.Model):
     class Kind(models.TextChoices):
         PRAISE = "praise", "Praise"
         CONSTRUCTIVE = "constructive", "Constructive"
@@ -84,6 +85,9 @@ class Feedback(models.Model):
     # Audit labels come from __str__, and HR reads the trail: no names or words here.
     def __str__(self) -> str:
         return f"feedback #{self.pk}"
+
+    def is_private(self) -> bool:
+        return self.visibility != Visibility.PUBLIC
 
     @property
     def skill_labels(self) -> list[str]:
@@ -245,7 +249,7 @@ class AgendaItem(models.Model):
         return self.text
 
 
-class PrivateNote(models.Model):
+class PrivateNote(PrivateRecord, models.Model):
     """Visible to its author only: not the other party, not their managers, not HR."""
 
     meeting = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="+")
@@ -300,7 +304,7 @@ class Period(models.Model):
         return self.name
 
 
-class Objective(models.Model):
+class Objective(PrivateRecord, models.Model):
     class Level(models.TextChoices):
         COMPANY = "company", "Company"
         DEPARTMENT = "department", "Department"
@@ -331,12 +335,15 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return f"private objective #{self.pk}" if self.private else self.title
 
+    def is_private(self) -> bool:
+        return self.private
+
     @property
     def skill_labels(self) -> list[str]:
         return [skill.label for skill in self.skills.all()]
 
 
-class KeyResult(models.Model):
+class KeyResult(PrivateRecord, models.Model):
     class Kind(models.TextChoices):
         BINARY = "binary", "Done or not"
         NUMERIC = "numeric", "Number"
@@ -361,8 +368,12 @@ class KeyResult(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # A private objective's key results are as private as its title.
+    def is_private(self) -> bool:
+        return self.objective.is_private()
 
-class KeyResultUpdate(models.Model):
+
+class KeyResultUpdate(PrivateRecord, models.Model):
     """The weekly check-in on a key result: one per key result and week (later ones replace)."""
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="updates")
@@ -383,6 +394,9 @@ class KeyResultUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result} week of {self.week}"
+
+    def is_private(self) -> bool:
+        return self.key_result.is_private()
 
 
 # After-action reviews ------------------------------------------------------------------------

@@ -41,6 +41,13 @@ SCHEDULE: tuple[Job, ...] = (
         "daily",
         datetime.time(1, 30),
     ),
+    # Hourly, so a finished day is recorded within the hour whatever the server's time zone.
+    Job(
+        "audit.flush_anonymous_events",
+        "learnloop.audit.tasks.flush_anonymous_events",
+        "hourly",
+        datetime.time(0, 20),
+    ),
     Job(
         "surveys.advance_pulses",
         "learnloop.surveys.tasks.advance_pulses",

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError
 from learnloop.mentoring import actions, queries
 from learnloop.mentoring.actions import InvalidInput
@@ -172,7 +173,7 @@ class ComponentOut(Schema):
     points: float
 
 
-class SuggestionOut(Schema):
+class MentorSuggestionOut(Schema):
     mentor_id: int
     mentor: str
     topics: str
@@ -180,7 +181,7 @@ class SuggestionOut(Schema):
     components: list[ComponentOut]
 
 
-class RequestIn(Schema):
+class MentoringRequestIn(Schema):
     mentor_id: int
     message: str = ""
 
@@ -214,7 +215,7 @@ def _relationship_out(r: Relationship) -> RelationshipOut:
 
 class GoalOut(Schema):
     id: int
-    text: str
+    text: str | None  # only for the two people of the pair
     skill_id: int | None
     progress: float
 
@@ -243,7 +244,7 @@ class GoalIn(Schema):
     skill_id: int | None = None
 
 
-class ProgressIn(Schema):
+class GoalProgressIn(Schema):
     progress: float
 
 
@@ -316,7 +317,12 @@ def mentoring_programs(request: HttpRequest) -> list[ProgramOut]:
     return [_program_out(p) for p in Program.objects.filter(organization=org)] if org else []
 
 
-@router.post("/mentoring/programs", response={201: ProgramOut}, summary="Create a program")
+@router.post(
+    "/mentoring/programs",
+    auth=permitted("mentoring.create_program"),
+    response={201: ProgramOut},
+    summary="Create a program",
+)
 def mentoring_program_create(request: HttpRequest, payload: ProgramIn) -> Status[ProgramOut]:
     principal = _principal(request)
     require(principal, "mentoring.create_program")
@@ -390,15 +396,17 @@ def mentoring_participant_get(request: HttpRequest, participant_id: int) -> Prof
 
 @router.get(
     "/mentoring/programs/{program_id}/suggestions",
-    response=list[SuggestionOut],
+    response=list[MentorSuggestionOut],
     summary="Your best mentors, each score explained component by component",
 )
-def mentoring_suggestions(request: HttpRequest, program_id: int, k: int = 5) -> list[SuggestionOut]:
+def mentoring_suggestions(
+    request: HttpRequest, program_id: int, k: int = 5
+) -> list[MentorSuggestionOut]:
     principal = _principal(request)
     program = _program(principal, program_id, "mentoring.request")
     found = actions.suggestions(program, _me(principal), k=max(1, min(k, 50)))
     return [
-        SuggestionOut(
+        MentorSuggestionOut(
             mentor_id=s["mentor"].employee_id,
             mentor=s["mentor"].employee.name,
             topics=s["mentor"].goals,
@@ -415,7 +423,7 @@ def mentoring_suggestions(request: HttpRequest, program_id: int, k: int = 5) -> 
     summary="Ask a mentor",
 )
 def mentoring_request(
-    request: HttpRequest, program_id: int, payload: RequestIn
+    request: HttpRequest, program_id: int, payload: MentoringRequestIn
 ) -> Status[RelationshipOut]:
     principal = _principal(request)
     program = _program(principal, program_id, "mentoring.request")
@@ -532,7 +540,9 @@ def _detail(principal: Principal, r: Relationship) -> RelationshipDetailOut:
     return RelationshipDetailOut(
         **_relationship_out(r).dict(),
         goals=[
-            GoalOut(id=g.pk, text=g.text, skill_id=g.skill_id, progress=g.progress)
+            GoalOut(
+                id=g.pk, text=g.text if private else None, skill_id=g.skill_id, progress=g.progress
+            )
             for g in r.goals.all()
         ],
         sessions=[
@@ -605,7 +615,7 @@ def mentoring_goal_add(
 
 
 @router.patch("/mentoring/goals/{goal_id}", response=GoalOut, summary="Move a goal's progress")
-def mentoring_goal_progress(request: HttpRequest, goal_id: int, payload: ProgressIn) -> GoalOut:
+def mentoring_goal_progress(request: HttpRequest, goal_id: int, payload: GoalProgressIn) -> GoalOut:
     principal = _principal(request)
     goal = get_object_or_404(Goal.objects.select_related("relationship__program"), pk=goal_id)
     require(principal, "mentoring.take_part", goal.relationship)
@@ -718,6 +728,7 @@ def mentoring_experts(request: HttpRequest, skill_id: int) -> list[ExpertOut]:
 
 @router.put(
     "/mentoring/experts/me",
+    auth=permitted("mentoring.find_experts"),
     response=ListingIn,
     summary="Whether colleagues may find you in the expert finder",
 )

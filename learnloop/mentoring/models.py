@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from learnloop.audit.privacy import PrivateRecord
 from learnloop.people.models import Department, Employee, Organization
 from learnloop.skills.models import Skill
 
@@ -238,8 +239,9 @@ class Relationship(models.Model):
         return self.status in (self.Status.REQUESTED, self.Status.ACTIVE)
 
 
-class Goal(models.Model):
-    """A goal the pair agreed on, optionally about a skill; progress 0..1."""
+class Goal(PrivateRecord, models.Model):
+    """A goal the pair agreed on, optionally about a skill; progress 0..1. Its words are the
+    pair's alone (a PrivateRecord): others see that it exists and how far along it is."""
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
     text = models.CharField(max_length=300)
@@ -281,7 +283,7 @@ class Session(models.Model):
         return f"Session on {self.held_on}"
 
 
-class SessionFeedback(models.Model):
+class SessionFeedback(PrivateRecord, models.Model):  # the rating is the pair's alone
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     rating = models.PositiveSmallIntegerField()

@@ -5,7 +5,8 @@
 - A profile (with its goals in the person's own words) is seen by the person, the program
   admins, and their mentor once paired. Never by managers, peers or executives.
 - A relationship is seen by its two people, the program admins, and the managers (whole chain)
-  of either person; session notes, feedback and the closing survey only by the two people.
+  of either person; the words of its goals, session notes, feedback and the closing survey
+  only by the two people.
 - Executives see programs and their counts, never pairs or profiles.
 """
 
@@ -109,7 +110,8 @@ def view_relationship(principal: Principal, relationship: Relationship) -> bool:
 
 @rule("mentoring.read_private")
 def read_private(principal: Principal, relationship: Relationship) -> bool:
-    """Session notes, session feedback, the mentee's goals text and the closing survey."""
+    """Session notes, session feedback, the agreed goals' words, the mentee's goals text and
+    the closing survey."""
     return relationship.is_party(principal.employee)
 
 

@@ -54,6 +54,9 @@ class Command(BaseCommand):
             "gthread",
             "--access-logfile",
             "-",
+            # Leaves anonymous acts (pulse answers, suggestions) out of the access log.
+            "--logger-class",
+            "learnloop.audit.access_log.AccessLog",
             "--graceful-timeout",
             "10",
         ]
