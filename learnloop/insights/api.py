@@ -9,7 +9,7 @@ from ninja import Router, Status
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.insights import charts, queries, tasks
 from learnloop.insights.queries import FilterError, Filters
-from learnloop.people.models import Organization
+from learnloop.people.models import Employee, Organization
 from learnloop.permissions import Principal, can, principal_for, require
 
 router = Router(tags=["insights"])
@@ -50,6 +50,16 @@ def _scope(request: HttpRequest, scope: str) -> tuple[Principal, Organization, F
     return principal, organization, _filters(request, organization)
 
 
+def _family(
+    principal: Principal, organization: Organization, scope: str
+) -> tuple[Employee | None, bool]:
+    """The team's manager (None: the organization scope) and whether they may also request
+    the organization's selections (then both are decided together)."""
+    if scope != "team":
+        return None, False
+    return principal.employee, can(principal, "insights.view_organization", organization)
+
+
 @router.get(
     "/insights/dashboard",
     response={200: dict[str, Any], 400: ErrorResponse, 403: ErrorResponse},
@@ -58,8 +68,8 @@ def _scope(request: HttpRequest, scope: str) -> tuple[Principal, Organization, F
 )
 def insights_dashboard(request: HttpRequest, scope: str = "organization") -> dict[str, Any]:
     principal, organization, filters = _scope(request, scope)
-    manager = principal.employee if scope == "team" else None
-    data = queries.dashboard(organization, filters, manager=manager)
+    manager, wide = _family(principal, organization, scope)
+    data = queries.dashboard(organization, filters, manager=manager, with_organization=wide)
     if data.get("allowed"):
         data = data | {"climate": queries.climate(principal, organization, filters, team=manager)}
     return data
@@ -73,8 +83,8 @@ def insights_dashboard(request: HttpRequest, scope: str = "organization") -> dic
 )
 def insights_drilldown(request: HttpRequest, scope: str = "organization") -> dict[str, Any]:
     principal, organization, filters = _scope(request, scope)
-    manager = principal.employee if scope == "team" else None
-    return queries.drilldown(organization, filters, manager=manager)
+    manager, wide = _family(principal, organization, scope)
+    return queries.drilldown(organization, filters, manager=manager, with_organization=wide)
 
 
 @router.get(
@@ -111,10 +121,12 @@ def insights_me(request: HttpRequest) -> dict[str, Any]:
 )
 def insights_dataset(request: HttpRequest, scope: str, name: str) -> dict[str, Any]:
     principal, organization, filters = _scope(request, scope)
-    manager = principal.employee if scope == "team" else None
-    data = queries.dashboard(organization, filters, manager=manager)
+    manager, wide = _family(principal, organization, scope)
+    data = queries.dashboard(organization, filters, manager=manager, with_organization=wide)
     drill = (
-        queries.drilldown(organization, filters, manager=manager) if data.get("allowed") else None
+        queries.drilldown(organization, filters, manager=manager, with_organization=wide)
+        if data.get("allowed")
+        else None
     )
     climate = (
         queries.climate(principal, organization, filters, team=manager)

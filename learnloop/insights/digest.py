@@ -28,7 +28,7 @@ from learnloop.insights.models import DigestSent
 from learnloop.insights.queries import Filters
 from learnloop.insights.summary import tiles
 from learnloop.people.models import Employee, Organization, RoleGrant
-from learnloop.permissions import EXECUTIVE, HR_ADMIN, LD_ADMIN
+from learnloop.permissions import EXECUTIVE, HR_ADMIN, LD_ADMIN, can, principal_for
 
 logger = logging.getLogger(__name__)
 CATCH_UP_DAYS = 3  # a digest missed on the 1st (server down) still goes out by the 3rd
@@ -71,7 +71,10 @@ def organization_digest(
 def team_digest(
     manager: Employee, start: datetime.date, end: datetime.date, *, charts_too: bool = True
 ) -> Digest:
-    data = queries.dashboard(manager.organization, _filters(start, end), manager=manager)
+    wide = can(principal_for(manager.user), "insights.view_organization", manager.organization)
+    data = queries.dashboard(
+        manager.organization, _filters(start, end), manager=manager, with_organization=wide
+    )
     return _aggregate(
         "team", f"Your team's learning in {start:%B %Y}", data, start, end, charts_too
     )

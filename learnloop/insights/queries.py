@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from learnloop.insights import cache, refresh
-from learnloop.insights.engine import kpis
+from learnloop.insights.engine import kpis, privacy
 from learnloop.people.models import Department, Employee, JobRole, Location, Organization
 
 PERIODS = {
@@ -26,6 +26,10 @@ PERIODS = {
 }
 DEFAULT_PERIOD = "6m"
 MAX_DAYS = 3 * 366
+# Periods are checked against a sane range: the facts start well after this, and a date near
+# the end of the calendar would overflow the day arithmetic of the queries.
+EARLIEST = datetime.date(2000, 1, 1)
+AHEAD_DAYS = 366  # how far past today a period may end (plans, due dates)
 
 
 class FilterError(ValueError):
@@ -87,6 +91,26 @@ def _date(params: QueryDict, name: str) -> datetime.date:
         raise FilterError(name, f"must be a date as YYYY-MM-DD, got {raw!r}") from None
 
 
+def _in_range(name: str, day: datetime.date, today: datetime.date) -> datetime.date:
+    latest = today + datetime.timedelta(days=AHEAD_DAYS)
+    if day < EARLIEST:
+        raise FilterError(name, f"must be on or after {EARLIEST.isoformat()}")
+    if day > latest:
+        raise FilterError(name, f"must be on or before {latest.isoformat()}")
+    return day
+
+
+def month(raw: str, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a month given as YYYY-MM, within the sane range."""
+    try:
+        start = datetime.date.fromisoformat(f"{raw.strip()}-01")
+    except ValueError:
+        raise FilterError("month", f"must be a month as YYYY-MM, got {raw!r}") from None
+    _in_range("month", start, today or timezone.localdate())
+    following = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return start, following - datetime.timedelta(days=1)
+
+
 def parse_filters(organization: Organization, params: QueryDict) -> Filters:
     """The filters of a request, each checked against the organization."""
     department = _id(params, "department")
@@ -110,7 +134,9 @@ def parse_filters(organization: Organization, params: QueryDict) -> Filters:
     period = (params.get("period") or DEFAULT_PERIOD).strip()
     start = end = None
     if period == "custom":
-        start, end = _date(params, "start"), _date(params, "end")
+        today = timezone.localdate()
+        start = _in_range("start", _date(params, "start"), today)
+        end = _in_range("end", _date(params, "end"), today)
         if end < start:
             raise FilterError("end", "must not be before start")
         if (end - start).days > MAX_DAYS:
@@ -146,20 +172,47 @@ def _compute(work: Any) -> Any:
         con.close()
 
 
+def scopes(manager: Employee | None, *, with_organization: bool = False) -> tuple[str | None, ...]:
+    """Every scope whose selections the viewer can request, organization first (None), so
+    the organization's decisions are the same for all its viewers."""
+    if manager is None:
+        return (None,)
+    return ((None,) if with_organization else ()) + (manager.chain_prefix,)
+
+
+def released(
+    con: Any,
+    organization: Organization,
+    period: kpis.Period,
+    k: int,
+    family: tuple[str | None, ...],
+) -> frozenset[privacy.Selection]:
+    """The selections shown for the period, decided over the viewer's whole family at once
+    and cached with the facts (a refresh, so a change of the directory, decides anew)."""
+    return cache.cached(
+        ("released", organization.pk, period, k, family),
+        lambda: privacy.release(kpis.people(con, organization.pk, period), k, family),
+    )
+
+
 def dashboard(
     organization: Organization,
     filters: Filters,
     *,
     manager: Employee | None = None,
+    with_organization: bool = False,
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
-    """Every KPI for the organization (or a manager's team) under the filters."""
+    """Every KPI for the organization (or a manager's team) under the filters;
+    ``with_organization``: the manager may also request organization selections."""
     group = cohort(organization, filters, manager)
     period = filters.window(today)
     k = organization.min_group_size
+    family = scopes(manager, with_organization=with_organization)
 
     def work(con: Any) -> dict[str, Any]:
-        data = kpis.dashboard(con, group, period, k)
+        shown = released(con, organization, period, k, family)
+        data = kpis.dashboard(con, group, period, k, shown)
         data["period"] = {"start": period.start, "end": period.end}
         data["k"] = k
         if data["allowed"]:
@@ -167,18 +220,23 @@ def dashboard(
             # connection already holds, and cache it for the drilldown() call that follows.
             groups = breakdown_groups(organization, filters, manager)
             cache.put(
-                _drill_key(group, period, k, filters.by, groups),
-                _drill(con, group, period, k, filters.by, groups, prepared=True),
+                _drill_key(group, period, k, filters.by, groups, family),
+                _drill(con, group, period, k, filters.by, groups, shown, prepared=True),
             )
         return data
 
-    return cache.cached(("dashboard", group, period, k, filters.by), lambda: _compute(work))
+    return cache.cached(("dashboard", group, period, k, filters.by, family), lambda: _compute(work))
 
 
 def _drill_key(
-    group: kpis.Cohort, period: kpis.Period, k: int, by: str, groups: list[tuple[str, str, Any]]
+    group: kpis.Cohort,
+    period: kpis.Period,
+    k: int,
+    by: str,
+    groups: list[tuple[str, str, Any]],
+    family: tuple[str | None, ...],
 ) -> tuple[object, ...]:
-    return ("drilldown", group, period, k, by, tuple(groups))
+    return ("drilldown", group, period, k, by, tuple(groups), family)
 
 
 def _drill(
@@ -188,12 +246,15 @@ def _drill(
     k: int,
     by: str,
     groups: list[tuple[str, str, Any]],
+    shown: frozenset[privacy.Selection],
     *,
     prepared: bool,
 ) -> dict[str, Any]:
-    rows = kpis.breakdown(con, group, period, k, by, groups, prepared=prepared)
+    rows = kpis.breakdown(con, group, period, k, by, groups, shown, prepared=prepared)
+    # The heatmap reads the rows by their group's position: give it every row.
+    heatmap = kpis.heatmap(con, rows, period)
     rows = [r for r in rows if r["suppressed"] or (r["headcount"] or 0) > 0]
-    return {"allowed": True, "rows": rows, "heatmap": kpis.heatmap(con, rows, period)}
+    return {"allowed": True, "rows": rows, "heatmap": heatmap}
 
 
 def breakdown_groups(
@@ -226,23 +287,27 @@ def drilldown(
     filters: Filters,
     *,
     manager: Employee | None = None,
+    with_organization: bool = False,
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
-    """The cohort split by department (one level down), location or job role, each row
-    suppressed below the minimum group size with complementary suppression, plus the
-    active-learner heatmap of the rows that are shown."""
+    """The cohort split by department (one level down), location or job role; a row is shown
+    only if its selection is released (see ``privacy``), plus the active-learner heatmap of
+    the rows that are shown."""
     group = cohort(organization, filters, manager)
     period = filters.window(today)
     k = organization.min_group_size
     groups = breakdown_groups(organization, filters, manager)
+    family = scopes(manager, with_organization=with_organization)
 
     def work(con: Any) -> dict[str, Any]:
-        allowed, _ = kpis.visible(con, group, period.end, k)
-        if not allowed:
+        shown = released(con, organization, period, k, family)
+        if group.selection() not in shown:
             return {"allowed": False, "rows": [], "heatmap": []}
-        return _drill(con, group, period, k, filters.by, groups, prepared=False)
+        return _drill(con, group, period, k, filters.by, groups, shown, prepared=False)
 
-    return cache.cached(_drill_key(group, period, k, filters.by, groups), lambda: _compute(work))
+    return cache.cached(
+        _drill_key(group, period, k, filters.by, groups, family), lambda: _compute(work)
+    )
 
 
 def content(
@@ -251,10 +316,13 @@ def content(
     group = cohort(organization, filters)
     period = filters.window(today)
     k = organization.min_group_size
-    return cache.cached(
-        ("content", group, period, k),
-        lambda: _compute(lambda con: kpis.content(con, group, period, k)),
-    )
+
+    def work(con: Any) -> list[dict[str, Any]]:
+        if group.selection() not in released(con, organization, period, k, scopes(None)):
+            return []
+        return kpis.content(con, group, period, k)
+
+    return cache.cached(("content", group, period, k), lambda: _compute(work))
 
 
 def personal(employee: Employee, today: datetime.date | None = None) -> dict[str, Any]:

@@ -106,9 +106,13 @@ def datasets(
             "rows": rows
         }
     manager = principal.employee if scope == "team" else None
-    data = queries.dashboard(organization, filters, manager=manager)
+    # A manager who also sees the organization is decided over both families at once.
+    wide = manager is not None and can(principal, "insights.view_organization", organization)
+    data = queries.dashboard(organization, filters, manager=manager, with_organization=wide)
     drill = (
-        queries.drilldown(organization, filters, manager=manager) if data.get("allowed") else None
+        queries.drilldown(organization, filters, manager=manager, with_organization=wide)
+        if data.get("allowed")
+        else None
     )
     climate = _climate(request, organization, filters, scope) if data.get("allowed") else None
     data = data | {"drill": drill, "climate": climate}
@@ -260,8 +264,6 @@ def refresh_now(request: HttpRequest) -> HttpResponse:
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
     """The monthly digest of a role as a printable page (``kind``, ``month`` as YYYY-MM)."""
-    import datetime
-
     from django.utils import timezone
 
     from learnloop.insights import digest
@@ -284,17 +286,14 @@ def report(request: HttpRequest) -> HttpResponse:
     raw = (request.GET.get("month") or "").strip()
     if raw:
         try:
-            start = datetime.date.fromisoformat(f"{raw}-01")
-        except ValueError:
+            start, end = queries.month(raw)
+        except FilterError as error:
             return render(
                 request,
                 "insights/error.html",
-                {"field": "month", "message": f"must be a month as YYYY-MM, got {raw!r}"},
+                {"field": error.field, "message": error.message},
                 status=400,
             )
-        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
-        ) - datetime.timedelta(days=1)
     else:
         start, end = digest.month_before(timezone.localdate())
     if kind == "organization":

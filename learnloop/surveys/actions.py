@@ -17,12 +17,13 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from learnloop import disclosure
 from learnloop.accounts.models import User
 from learnloop.audit import events
+from learnloop.locking import lock
 from learnloop.people.models import Department, Employee, Organization, active_employees
 from learnloop.surveys import queries
 from learnloop.surveys.engine import answers as answer_engine
-from learnloop.surveys.engine import disclosure
 from learnloop.surveys.engine.instrument import InstrumentError, parse
 from learnloop.surveys.models import (
     Instrument,
@@ -315,16 +316,24 @@ def _seed_ledger(pulse: Pulse) -> None:
     groups += [GroupFilter(team=m) for m in sized]
     for channel in ReleasedGroup.Channel.values:
         book = queries.ledger(pulse, channel, table)
-        stored = []
+        stored: dict[str, ReleasedGroup] = {}
         for group in groups:
-            if book.release(table.mask(group)).released:
-                stored.append(group.key)
-        ReleasedGroup.objects.bulk_create(
-            [
-                ReleasedGroup(pulse=pulse, channel=channel, key=key, position=i)
-                for i, key in enumerate(stored)
-            ]
-        )
+            mask = table.mask(group)
+            if book.release(mask).released:
+                members = table.ids_of(mask)
+                digest = queries.members_digest(members)
+                stored.setdefault(
+                    digest,
+                    ReleasedGroup(
+                        pulse=pulse,
+                        channel=channel,
+                        key=group.key,
+                        members=members,
+                        digest=digest,
+                        position=len(stored),
+                    ),
+                )
+        ReleasedGroup.objects.bulk_create(stored.values())
 
 
 def _close(pulse: Pulse, day: datetime.date, actor: User | None) -> Pulse | None:
@@ -483,15 +492,20 @@ def submit_response(
 def release(
     pulse: Pulse, group: GroupFilter, channel: str, *, viewer: User | None
 ) -> disclosure.Decision:
-    """Decide whether a group's results may be shown, and record it in the ledger if so."""
+    """Decide whether a group's results may be shown, and record it in the ledger if so. The
+    decision is about the responses the group covers now: a set already released is shown
+    again, any other set is checked against every set released before."""
     pulse = Pulse.objects.select_for_update().get(pk=pulse.pk)
     if pulse.status != Pulse.Status.CLOSED:
         return disclosure.Decision(False, "open")
-    if ReleasedGroup.objects.filter(pulse=pulse, channel=channel, key=group.key).exists():
-        return disclosure.Decision(True, "")
     table = queries.response_table(pulse)
+    mask = table.mask(group)
+    members = table.ids_of(mask)
+    digest = queries.members_digest(members)
+    if ReleasedGroup.objects.filter(pulse=pulse, channel=channel, digest=digest).exists():
+        return disclosure.RELEASED
     book = queries.ledger(pulse, channel, table)
-    decision = book.release(table.mask(group))
+    decision = book.release(mask)
     if decision.released:
         position = (
             ReleasedGroup.objects.filter(pulse=pulse, channel=channel).aggregate(m=Max("position"))[
@@ -499,12 +513,19 @@ def release(
             ]
             or 0
         ) + 1
-        ReleasedGroup.objects.create(pulse=pulse, channel=channel, key=group.key, position=position)
+        ReleasedGroup.objects.create(
+            pulse=pulse,
+            channel=channel,
+            key=group.key,
+            members=members,
+            digest=digest,
+            position=position,
+        )
         events.record(
             "surveys.results_released",
             actor=viewer,
             target=pulse,
-            data={"group": group.key, "channel": channel},
+            data={"group": group.key, "channel": channel, "respondents": len(members)},
         )
     return decision
 
@@ -519,6 +540,8 @@ def token_hash(token: str) -> str:
 def _add_message(
     suggestion: Suggestion, body: str, *, from_poster: bool, author: User | None, label: str
 ) -> SuggestionMessage:
+    """Positions are Max+1: the caller holds the thread's lock (or has just created it), so
+    concurrent replies queue instead of colliding on message_position."""
     body = body.strip()
     if not body:
         raise SurveyError("body", "is empty")
@@ -567,6 +590,7 @@ def find_by_token(token: str) -> Suggestion | None:
 
 @transaction.atomic
 def poster_reply(suggestion: Suggestion, body: str) -> SuggestionMessage:
+    lock(suggestion)
     message = _add_message(suggestion, body, from_poster=True, author=None, label="The poster")
     events.record(
         "surveys.suggestion_followed_up", actor=None, actor_label=ANONYMOUS, target=suggestion
@@ -585,6 +609,7 @@ def staff_reply(
 ) -> Suggestion:
     if status is not None and status not in Suggestion.Status.values:
         raise SurveyError("status", f"must be one of {', '.join(Suggestion.Status.values)}")
+    lock(suggestion)  # the status compared below, and the position of the reply
     if not body.strip() and status in (None, suggestion.status):
         raise SurveyError("body", "write a reply or change the status")
     if body.strip():

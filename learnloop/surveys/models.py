@@ -169,7 +169,11 @@ class Response(models.Model):
 
 
 class ReleasedGroup(models.Model):
-    """The disclosure ledger: each group whose results some viewer has been shown."""
+    """The disclosure ledger: each set of responses whose results some viewer has been shown.
+
+    ``members`` are the response keys the release covered, so the ledger never depends on what
+    a group's ``key`` (its filters, kept for the audit trail) would cover after the tree, the
+    people or the filters changed; the same set asked for by another name is one release."""
 
     class Channel(models.TextChoices):
         SCORES = "scores", "Scores"
@@ -178,12 +182,14 @@ class ReleasedGroup(models.Model):
     pulse = models.ForeignKey(Pulse, on_delete=models.CASCADE, related_name="released_groups")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     key = models.CharField(max_length=200)
+    members = models.JSONField(default=list)  # response keys (hex), sorted
+    digest = models.CharField(max_length=64)  # SHA-256 of the sorted members
     position = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["pulse", "channel", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["pulse", "channel", "key"], name="released_once")
+            models.UniqueConstraint(fields=["pulse", "channel", "digest"], name="released_set_once")
         ]
 
     def __str__(self) -> str:

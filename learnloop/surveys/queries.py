@@ -1,9 +1,10 @@
-"""Reads of surveys. Results go through the disclosure ledger (see ``engine/disclosure.py``);
-callers check permissions first."""
+"""Reads of surveys. Results go through the disclosure ledger (``learnloop.disclosure``), which
+knows each released group by the response ids it disclosed; callers check permissions first."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from learnloop import disclosure
 from learnloop.people.models import Department, Employee, Location, Organization
-from learnloop.surveys.engine import disclosure, scoring
+from learnloop.surveys.engine import scoring
 from learnloop.surveys.engine.instrument import Instrument as InstrumentDefinition
 from learnloop.surveys.models import (
     Invitation,
@@ -101,37 +103,42 @@ class GroupFilter:
 
 @dataclass
 class ResponseTable:
-    """A closed pulse's responses, in their (random) key order."""
+    """A closed pulse's responses, in their (random) key order, with the attributes each was
+    filed under when it was submitted: groups are the organization as it was then, so a later
+    change to the tree or to someone's department moves no response between groups."""
 
+    ids: list[str]  # the responses' random keys: the ledger's opaque member ids
     department_paths: list[str]
     manager_paths: list[str]
     locations: list[int | None]
     tenures: list[str]
     answers: list[dict[str, Any]]
-    department_path_of: dict[int, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         return len(self.answers)
 
     @cached_property
-    def _by_prefix(self) -> dict[str, np.ndarray]:
-        """Response indices under each department path and under each manager, built once so
-        masks cost the size of the group, not of the pulse."""
+    def position(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.ids)}
+
+    @cached_property
+    def _by_segment(self) -> dict[str, np.ndarray]:
+        """Response indices under each department and under each manager (an id anywhere in
+        the path filed with the response), built once so masks cost the size of the group."""
         index: dict[str, list[int]] = {}
         for i, (department, chain) in enumerate(
             zip(self.department_paths, self.manager_paths, strict=True)
         ):
-            parts = [p for p in department.strip("/").split("/") if p]
-            for depth in range(1, len(parts) + 1):
-                index.setdefault("d/" + "/".join(parts[:depth]), []).append(i)
+            for part in {p for p in department.strip("/").split("/") if p}:
+                index.setdefault(f"d{part}", []).append(i)
             for manager in {p for p in chain.strip("/").split("/") if p}:
                 index.setdefault(f"t{manager}", []).append(i)
         return {key: np.array(rows, dtype=np.int64) for key, rows in index.items()}
 
     def _members(self, key: str) -> np.ndarray:
         keep = np.zeros(self.size, dtype=bool)
-        rows = self._by_prefix.get(key)
+        rows = self._by_segment.get(key)
         if rows is not None:
             keep[rows] = True
         return keep
@@ -139,10 +146,7 @@ class ResponseTable:
     def mask(self, group: GroupFilter) -> np.ndarray:
         keep = np.ones(self.size, dtype=bool)
         if group.department is not None:
-            path = self.department_path_of.get(group.department, "")
-            keep &= (
-                self._members("d/" + path.strip("/")) if path else np.zeros(self.size, dtype=bool)
-            )
+            keep &= self._members(f"d{group.department}")
         if group.team is not None:
             keep &= self._members(f"t{group.team}")
         if group.location is not None:
@@ -150,6 +154,9 @@ class ResponseTable:
         if group.tenure is not None:
             keep &= np.array([t == group.tenure for t in self.tenures], dtype=bool)
         return keep
+
+    def ids_of(self, mask: np.ndarray) -> list[str]:
+        return sorted(key for key, keep in zip(self.ids, mask, strict=True) if keep)
 
     def subset(self, mask: np.ndarray) -> list[dict[str, Any]]:
         return [a for a, keep in zip(self.answers, mask, strict=True) if keep]
@@ -159,30 +166,34 @@ def response_table(pulse: Pulse) -> ResponseTable:
     rows = list(
         Response.objects.filter(pulse=pulse)
         .order_by("id")
-        .values_list("department_path", "manager_path", "location_id", "tenure", "answers")
+        .values_list("id", "department_path", "manager_path", "location_id", "tenure", "answers")
     )
     return ResponseTable(
-        department_paths=[r[0] for r in rows],
-        manager_paths=[r[1] for r in rows],
-        locations=[r[2] for r in rows],
-        tenures=[r[3] for r in rows],
-        answers=[r[4] for r in rows],
-        department_path_of=dict(
-            Department.objects.filter(organization_id=pulse.organization_id).values_list(
-                "pk", "path"
-            )
-        ),
+        ids=[r[0].hex for r in rows],
+        department_paths=[r[1] for r in rows],
+        manager_paths=[r[2] for r in rows],
+        locations=[r[3] for r in rows],
+        tenures=[r[4] for r in rows],
+        answers=[r[5] for r in rows],
     )
+
+
+def members_digest(ids: list[str]) -> str:
+    """The identity of a released set of responses, whatever group name it was asked by."""
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
 
 
 def ledger(pulse: Pulse, channel: str, table: ResponseTable) -> disclosure.Ledger:
-    """The pulse's ledger for a channel, replayed from the groups released so far."""
+    """The pulse's ledger for a channel, rebuilt from the response sets released so far (as
+    they were disclosed: neither today's tree nor today's thresholds can shrink them)."""
     scores_k, comments_k = thresholds(pulse.organization)
     k = comments_k if channel == ReleasedGroup.Channel.COMMENTS else scores_k
     book = disclosure.Ledger(table.size, k)
-    keys = ReleasedGroup.objects.filter(pulse=pulse, channel=channel).values_list("key", flat=True)
-    for key in keys:
-        book.release(table.mask(GroupFilter.from_key(key)))
+    stored = ReleasedGroup.objects.filter(pulse=pulse, channel=channel).values_list(
+        "members", flat=True
+    )
+    for members in stored:
+        book.record(disclosure.positions(table.position, members))
     return book
 
 
@@ -256,7 +267,7 @@ def group_label(organization: Organization, group: GroupFilter) -> str:
 class Participation:
     label: str
     invited: int | None
-    responded: int | None  # None when the group is too small to show
+    responded: int | None  # None when the group, or its count, is too small to show
 
     @property
     def rate(self) -> float | None:
@@ -268,7 +279,8 @@ class Participation:
 def participation(pulse: Pulse, team_of: Employee | None = None) -> list[Participation]:
     """Response rates of the whole audience, its top-level departments and (for a manager) their
     team. Groups with fewer invitees than the minimum are hidden, together with whatever would
-    let a hidden group's figure be computed by subtraction. Never names who responded."""
+    let a hidden group's figure be computed by subtraction; response counts move only in whole
+    steps of the minimum (:func:`stepped`). Never names who responded."""
     k = pulse.organization.min_group_size
     rows = list(
         Invitation.objects.filter(pulse=pulse)
@@ -299,10 +311,16 @@ def participation(pulse: Pulse, team_of: Employee | None = None) -> list[Partici
             Participation(
                 label,
                 int(mask.sum()) if released else None,
-                int((responded & mask).sum()) if released else None,
+                stepped(int((responded & mask).sum()), k) if released else None,
             )
         )
     return out
+
+
+def stepped(count: int, k: int) -> int | None:
+    """A response count as shown: None below ``k``, else rounded down to a multiple of ``k``.
+    A count that moved with each answer would tell a manager watching it who just answered."""
+    return count // k * k if count >= k else None
 
 
 def open_pulses_for(employee: Employee) -> list[Pulse]:

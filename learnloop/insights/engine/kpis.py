@@ -30,8 +30,6 @@ class Cohort:
     manager_prefix: str | None = None
     employee_id: int | None = None
 
-    FILTERS = ("department_path", "job_role_id", "location_id")
-
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = ["organization_id = ?"]
         params: list[Any] = [self.organization_id]
@@ -52,11 +50,14 @@ class Cohort:
             params.append(self.employee_id)
         return " AND ".join(clauses), params
 
-    def without(self, name: str) -> Cohort:
-        return replace(self, **{name: None})  # type: ignore[arg-type]
-
-    def applied_filters(self) -> list[str]:
-        return [name for name in self.FILTERS if getattr(self, name) is not None]
+    def selection(self) -> privacy.Selection:
+        """The cohort as one of the selections disclosure control decides about."""
+        return privacy.Selection(
+            manager_prefix=self.manager_prefix,
+            department=("path", self.department_path) if self.department_path else None,
+            job_role=self.job_role_id,
+            location=self.location_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,16 @@ def sizes(con: duckdb.DuckDBPyConnection, cohort: Cohort, on: datetime.date) -> 
     return int(row[0]) if row else 0
 
 
-def visible(
-    con: duckdb.DuckDBPyConnection, cohort: Cohort, on: datetime.date, k: int
-) -> tuple[bool, int]:
-    """Whether the cohort may be shown (size and the differencing rule of its filters)."""
-    size = sizes(con, cohort, on)
-    wider = [sizes(con, cohort.without(f), on) for f in cohort.applied_filters()]
-    return privacy.narrowing_allowed(size, wider, k), size
+def people(con: duckdb.DuckDBPyConnection, organization_id: int, period: Period) -> privacy.People:
+    """The organization's people employed at some time in the period: whose figures a
+    selection over the period can carry, so the members disclosure control counts."""
+    rows = con.execute(
+        "SELECT id, department_id, department_path, job_role_id, location_id, manager_path "
+        "FROM employees WHERE organization_id = ? AND (hire_date IS NULL OR hire_date <= ?) "
+        "AND (leave_date IS NULL OR leave_date > ?) ORDER BY id",
+        [organization_id, period.end, period.start],
+    ).fetchall()
+    return privacy.People.from_rows(rows)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -524,17 +528,20 @@ def spend(con: duckdb.DuckDBPyConnection, period: Period, k: int) -> dict[str, A
 
 
 def dashboard(
-    con: duckdb.DuckDBPyConnection, cohort: Cohort, period: Period, k: int
+    con: duckdb.DuckDBPyConnection,
+    cohort: Cohort,
+    period: Period,
+    k: int,
+    released: frozenset[privacy.Selection],
 ) -> dict[str, Any]:
-    """Every KPI of one cohort and period; ``allowed`` False when the cohort is too small (or
-    a filter would single out fewer than ``k`` people by difference)."""
-    allowed, headcount = visible(con, cohort, period.end, k)
-    if not allowed:
+    """Every KPI of one cohort and period; ``allowed`` False unless the cohort is one of the
+    ``released`` selections (see :func:`privacy.release`)."""
+    if cohort.selection() not in released:
         return {"allowed": False, "headcount": None}
     _cohort_table(con, cohort)
     return {
         "allowed": True,
-        "headcount": headcount,
+        "headcount": sizes(con, cohort, period.end),
         "completion": completion(con, period, k),
         "proficiency": proficiency(con, period, k),
         "weekly": weekly(con, period, k),
@@ -570,6 +577,22 @@ def _group_map(con: duckdb.DuckDBPyConnection, groups: list[tuple[str, str, Any]
     )
 
 
+def row_selection(cohort: Cohort, kind: str, value: Any) -> privacy.Selection | None:
+    """The selection a breakdown row shows (None: a row the cohort's own filter empties)."""
+    selection = cohort.selection()
+    if kind in ("path", "exact_department", "no_department"):
+        department = {"path": "path", "exact_department": "exact"}.get(kind, "none")
+        return replace(selection, department=(department, value))
+    wanted = privacy.NONE if kind.startswith("no_") else value
+    if kind in ("location", "no_location"):
+        if selection.location is None:
+            return replace(selection, location=wanted)
+        return selection if selection.location == wanted else None
+    if selection.job_role is None:
+        return replace(selection, job_role=wanted)
+    return selection if selection.job_role == wanted else None
+
+
 def breakdown(
     con: duckdb.DuckDBPyConnection,
     cohort: Cohort,
@@ -577,13 +600,16 @@ def breakdown(
     k: int,
     by: str,
     groups: list[tuple[str, str, Any]],
+    released: frozenset[privacy.Selection],
     *,
     prepared: bool = False,
 ) -> list[dict[str, Any]]:
-    """One row per group (``prepared``: the cohort tables of this connection are current): ``groups`` are (label, kind, value) where kind is ``path`` (a
-    department subtree), ``exact_department`` (people directly in that department),
-    ``location``, ``job_role`` or ``no_*``; together they must partition the cohort so that
-    the complementary suppression holds. A handful of grouped queries, whatever the groups."""
+    """One row per group (``prepared``: the cohort tables of this connection are current):
+    ``groups`` are (label, kind, value) where kind is ``path`` (a department subtree),
+    ``exact_department`` (people directly in that department), ``location``, ``job_role`` or
+    ``no_*``, together covering the cohort. A row is shown only if its selection is among the
+    ``released`` ones, so no row, total or other dashboard can be subtracted to single anyone
+    out. A handful of grouped queries, whatever the groups."""
     assert by in BREAKDOWNS
     if not prepared:
         _cohort_table(con, cohort)
@@ -649,12 +675,14 @@ def breakdown(
         row["assigned_rate"] = _ratio(assigned_done, assigned)
         row["voluntary_rate"] = _ratio(voluntary_done, voluntary)
         rows.append(row)
-    reasons = privacy.partition([r["headcount"] for r in rows], k)
     out = []
-    for row, reason in zip(rows, reasons, strict=True):
+    for row, (_, kind, value) in zip(rows, groups, strict=True):
+        selection = row_selection(cohort, kind, value)
+        shown = selection is None or selection in released  # None: empty by construction
+        reason = "" if shown else privacy.reason(row["headcount"], k)
         if reason:
             row = {key: (row[key] if key in ("label", "kind", "value") else None) for key in row}
-        out.append(row | {"suppressed": bool(reason), "reason": reason or ""})
+        out.append(row | {"suppressed": bool(reason), "reason": reason})
     return out
 
 

@@ -1,2 +1,2 @@
-"""Pure cores of the surveys app: psychometrics, scoring, disclosure control, instrument
-validation. Nothing here imports Django."""
+"""Pure cores of the surveys app: psychometrics, scoring, instrument validation (disclosure
+control is shared with insights: ``learnloop.disclosure``). Nothing here imports Django."""

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from learnloop.accounts.models import User
+from learnloop.disclosure import Ledger
 from learnloop.people import actions as people_actions
 from learnloop.people.models import Department, Employee, Location, Organization
 from learnloop.surveys import actions, queries, results
-from learnloop.surveys.engine.disclosure import Ledger
 from learnloop.surveys.models import Pulse, ReleasedGroup, Response
 from learnloop.surveys.queries import GroupFilter
 from learnloop.surveys.tests import attacker
