@@ -4,13 +4,14 @@ the pages, the exports and the digest e-mail) and their CSV and XLSX exports."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
+
+from learnloop.uploads.export import csv_writer, xlsx_bytes
 
 WIDTH, HEIGHT = 560, 220
 PERCENT_KEYS = {"share", "rate", "readiness", "active_share", "assigned_rate", "voluntary_rate"}
@@ -455,7 +456,7 @@ def render(dataset: Dataset, fmt: str) -> bytes:
 
 def to_csv(dataset: Dataset) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([header for _, header in dataset.columns])
     for row in dataset.rows:
         writer.writerow([_cell(row.get(key)) for key, _ in dataset.columns])
@@ -463,19 +464,6 @@ def to_csv(dataset: Dataset) -> bytes:
 
 
 def to_xlsx(dataset: Dataset) -> bytes:
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(dataset.name[:31])
-    sheet.append([header for _, header in dataset.columns])
-    for row in dataset.rows:
-        values = []
-        for key, _ in dataset.columns:
-            value = row.get(key)
-            if isinstance(value, datetime.datetime):
-                value = value.replace(tzinfo=None)
-            values.append(value)
-        sheet.append(values)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    header = [header for _, header in dataset.columns]
+    rows = ([row.get(key) for key, _ in dataset.columns] for row in dataset.rows)
+    return xlsx_bytes(dataset.name, [header, *rows])

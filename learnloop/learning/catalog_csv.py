@@ -20,6 +20,10 @@ from learnloop.learning.models import Format, Item, Kind
 from learnloop.people.models import JobRole, Organization
 from learnloop.skills import queries as skill_queries
 from learnloop.skills.models import Skill
+from learnloop.text import unsafe_csv_cell
+from learnloop.uploads import UploadError
+from learnloop.uploads.export import csv_writer, unescape_cell
+from learnloop.uploads.text import MB, check_csv, read_text
 
 COLUMNS = (
     "title", "kind", "description", "url", "duration_minutes", "format", "language", "cost",
@@ -28,6 +32,7 @@ COLUMNS = (
 )  # fmt: skip
 REQUIRED = ("title", "kind", "duration_minutes")
 MAX_ROWS = 5000
+MAX_BYTES = 5 * MB
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,15 @@ def import_catalog(
     actor: User | None,
     filename: str = "catalog.csv",
 ) -> Imported:
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise CatalogImportError(
-                filename, [CsvError(None, None, "the file is not UTF-8 text")]
-            ) from None
+    try:
+        if isinstance(content, bytes):
+            content = read_text(filename, content, max_bytes=MAX_BYTES)
+        check_csv(filename, content, max_rows=MAX_ROWS)
+    except UploadError as exc:
+        raise CatalogImportError(filename, [CsvError(None, None, exc.reason)]) from None
+    unsafe = unsafe_csv_cell(content)  # text that no database can store, located
+    if unsafe:
+        raise CatalogImportError(filename, [CsvError(*unsafe)])
     reader = csv.DictReader(io.StringIO(content))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
@@ -125,7 +132,8 @@ def import_catalog(
     errors: list[CsvError] = []
     parsed: list[tuple[int, actions.ItemData, list[str]]] = []
     for line, row in enumerate(rows, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k}
+        # An exported file imports back unchanged: its escaped cells lose the apostrophe.
+        row = {k: unescape_cell((v or "").strip()) for k, v in row.items() if k}
         title = row.get("title", "")
         if not title:
             errors.append(CsvError(line, "title", "required"))
@@ -232,7 +240,7 @@ def _apply(
 
 def export_catalog(organization: Organization) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     items = (
         Item.objects.filter(organization=organization)

@@ -36,6 +36,7 @@ from learnloop.people.models import Department, Employee, JobRole, Organization,
 from learnloop.permissions import Principal, can, principal_for, require
 from learnloop.skills import queries as skill_queries
 from learnloop.skills.models import CareerPath, RoleProfile, RoleRequirement, Skill
+from learnloop.uploads.text import read_limited
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -712,7 +713,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     else:
         try:
             result = catalog_csv.import_catalog(
-                _organization(principal), upload.read(), actor=current_user(request),
+                _organization(principal), read_limited(upload, MAX_UPLOAD), actor=current_user(request),
                 filename=upload.name or "catalog.csv",
             )  # fmt: skip
             messages.success(request, f"Imported: {result.created} new, {result.updated} updated.")

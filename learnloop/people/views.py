@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from learnloop.accounts.models import current_user
 from learnloop.people import actions, queries
+from learnloop.people.importing.parse import MAX_BYTES, read_upload
 from learnloop.people.models import Employee, ImportBatch, Organization
 from learnloop.permissions import Principal, can, principal_for, require
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from learnloop.uploads import UploadError
+from learnloop.uploads.text import read_limited
 
 
 def _organization(principal: Principal) -> Organization:
@@ -87,22 +88,17 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="HRIS export (CSV, UTF-8)")
+    # Empty files reach clean_file, which says so in the same words as every upload.
+    file = forms.FileField(label="HRIS export (CSV, UTF-8)", allow_empty_file=True)
     upload_name = "upload.csv"
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it."
-            )
+        self.upload_name = str(upload.name or "upload.csv")
         try:
-            self.upload_name = str(upload.name or "upload.csv")
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                "The file is not UTF-8 text; export it as CSV (UTF-8)."
-            ) from None
+            return read_upload(self.upload_name, read_limited(upload, MAX_BYTES))
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 @login_required

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from learnloop.accounts.models import User
 from learnloop.audit import events
+from learnloop.locking import advisory_lock, lock, unique_or
 from learnloop.people.models import Employee, JobRole, Organization
 from learnloop.skills import queries
-from learnloop.skills.documents import DocumentError, check_upload, extract_text
+from learnloop.skills.documents import check_upload, extract_text
 from learnloop.skills.engine.profile import combine
 from learnloop.skills.models import (
     CareerGoal,
@@ -29,13 +30,18 @@ from learnloop.skills.models import (
     OrganizationSkillSetting,
     ProficiencyLevel,
     ProficiencyScale,
+    QueuedJob,
     RoleProfile,
     RoleRequirement,
     Skill,
     SkillClaim,
     Source,
     Suggestion,
+    TaggingJob,
 )
+from learnloop.uploads import UploadError
+from learnloop.uploads.export import unescape_cell
+from learnloop.uploads.text import MB, check_csv, read_text
 
 DEFAULT_LEVELS = (
     (1, "Awareness", "Knows what the skill is for and follows guidance to apply it in simple cases."),
@@ -63,6 +69,9 @@ def refresh_profile_entry(
     employee: Employee, skill: Skill, today: datetime.date | None = None
 ) -> None:
     """Recombine the claims of one person and skill into the stored profile entry."""
+    # Concurrent claims on one skill queue here, so each recombination reads the claims the
+    # others committed (else the last writer stores a profile missing the other's claim).
+    advisory_lock("skills.profile", employee.pk, skill.pk)
     claims = SkillClaim.objects.filter(employee=employee, skill=skill, withdrawn=False)
     combined = combine([queries.as_claim(c) for c in claims], today or timezone.localdate())
     if combined is None:
@@ -193,17 +202,18 @@ def request_inference(
     *,
     actor: User | None,
     text: str = "",
-    document: bytes = b"",
+    document: bytes | None = None,
     source_name: str = "",
 ) -> InferenceJob:
-    """Queue a pasted text or an uploaded document for the worker, which reads it and
-    stores the suggestions (:func:`run_inference`). Only checks that need no parsing happen
-    here, so the request returns at once."""
-    if document:
+    """Queue a pasted text or an uploaded document (even an empty one: it is refused as
+    empty, not mistaken for a missing paste) for the worker, which reads it and stores the
+    suggestions (:func:`run_inference`). Only checks that need no parsing happen here, so
+    the request returns at once."""
+    if document is not None:
         source_name = source_name or "upload"
         try:
             check_upload(source_name, len(document))
-        except DocumentError as exc:
+        except UploadError as exc:
             raise SkillsError(str(exc)) from None
         text = ""
     else:
@@ -216,7 +226,7 @@ def request_inference(
         requested_by=actor,
         source_name=source_name[:255],
         text=text,
-        document=document,
+        document=document or b"",
     )
     events.record(
         "skills.inference_requested",
@@ -224,61 +234,80 @@ def request_inference(
         target=job,
         data={"employee": employee.pk, "source_name": job.source_name},
     )
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueue(job))
     return job
 
 
-def _enqueue(job_id: int) -> None:
-    from learnloop.skills.tasks import infer_skills
+def _enqueue(job: QueuedJob) -> None:
+    from learnloop.skills import tasks
 
+    task = tasks.infer_skills if isinstance(job, InferenceJob) else tasks.tag_skills
     try:
-        infer_skills.enqueue(job_id)
-    except Exception:  # an unreachable queue must not turn the upload into a server error
-        logger.exception("could not enqueue skills inference job %s", job_id)
+        task.enqueue(job.pk)
+    except Exception:  # an unreachable queue must not turn the request into a server error
+        logger.exception("could not enqueue skills job %s", job)
         _fail(
-            job_id,
+            type(job),
+            job.pk,
             "The background worker could not be reached; nothing was added. Try again later.",
         )
 
 
-@transaction.atomic
-def _fail(job_id: int, message: str) -> None:
-    job = InferenceJob.objects.select_for_update().get(pk=job_id)
-    job.status = InferenceJob.Status.FAILED
-    job.error = message[:2000]
-    job.text, job.document = "", b""
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "text", "document", "finished_at"])
-    events.record(
-        "skills.inference_failed",
-        actor_label="worker",
-        target=job,
-        data={"employee": job.employee_id, "error": job.error},
+def _take(model: type[QueuedJob], job_id: int) -> bool:
+    """Only a pending job can be taken, so a job queued twice runs once."""
+    return bool(
+        model._default_manager.filter(pk=job_id, status=QueuedJob.Status.PENDING).update(
+            status=QueuedJob.Status.RUNNING, started_at=timezone.now()
+        )
     )
+
+
+def _close(job: QueuedJob, status: str, *fields: str) -> None:
+    """End the job and drop its input (text, file): only the results or the error remain."""
+    job.status = status
+    job.text = ""
+    job.finished_at = timezone.now()
+    if isinstance(job, InferenceJob):
+        job.document = b""
+        fields += ("document",)
+    job.save(update_fields=["status", "text", "finished_at", *fields])
+
+
+@transaction.atomic
+def _fail(model: type[QueuedJob], job_id: int, message: str) -> None:
+    job = model._default_manager.select_for_update().get(pk=job_id)
+    job.error = message[:2000]
+    _close(job, QueuedJob.Status.FAILED, "error")
+    if isinstance(job, InferenceJob):
+        action, data = "skills.inference_failed", {"employee": job.employee_id}
+    else:
+        action, data = "skills.tagging_failed", {}
+    events.record(action, actor_label="worker", target=job, data={**data, "error": job.error})
+
+
+def _engine_failure(model: type[QueuedJob], job_id: int, exc: Exception) -> bool:
+    """Fail the job for an exception of the engine; False when it is a bug to re-raise."""
+    if isinstance(exc, LookupError | FileNotFoundError):
+        _fail(model, job_id, f"The skills engine is not ready: {str(exc).strip(chr(39) + chr(34))}")
+        return True
+    _fail(
+        model, job_id, "Reading skills out of this text failed; nothing was added. Try again later."
+    )
+    return False
 
 
 def run_inference(job_id: int) -> InferenceJob | None:
     """The worker's side: read the document, rank skills, store the suggestions and finish
     the job in one transaction, so a failure leaves no suggestion behind, only the error.
     Returns None when the job is gone or another worker already took it."""
-    taken = InferenceJob.objects.filter(pk=job_id, status=InferenceJob.Status.PENDING).update(
-        status=InferenceJob.Status.RUNNING, started_at=timezone.now()
-    )
-    if not taken:
+    if not _take(InferenceJob, job_id):
         return None
     job = InferenceJob.objects.select_related("employee__organization", "requested_by").get(
         pk=job_id
     )
     try:
-        if job.document:
-            try:
-                text = extract_text(job.source_name, bytes(job.document))
-            except DocumentError:
-                raise
-            except Exception as exc:  # parsers raise many kinds on damaged files
-                raise DocumentError(f"{job.source_name}: could not be read ({exc})") from None
-        else:
-            text = job.text
+        # Parser failures of any kind come back as UploadError (uploads.sandbox).
+        text = extract_text(job.source_name, bytes(job.document)) if job.document else job.text
         with transaction.atomic():
             created = suggest_from_text(
                 job.employee,
@@ -287,20 +316,67 @@ def run_inference(job_id: int) -> InferenceJob | None:
                 source_name=job.source_name,
                 job=job,
             )
-            job.status = InferenceJob.Status.DONE
             job.suggestion_count = len(created)
-            job.text, job.document = "", b""
-            job.finished_at = timezone.now()
-            job.save(
-                update_fields=["status", "suggestion_count", "text", "document", "finished_at"]
-            )
-    except DocumentError as exc:
-        _fail(job.pk, str(exc))
-    except (LookupError, FileNotFoundError) as exc:
-        _fail(job.pk, f"The skills engine is not ready: {str(exc).strip(chr(39) + chr(34))}")
-    except Exception:
-        _fail(job.pk, "Reading skills out of this text failed; nothing was added. Try again later.")
-        raise
+            _close(job, QueuedJob.Status.DONE, "suggestion_count")
+    except UploadError as exc:
+        _fail(InferenceJob, job.pk, str(exc))
+    except Exception as exc:
+        if not _engine_failure(InferenceJob, job.pk, exc):
+            raise
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def request_tagging(
+    organization: Organization,
+    text: str,
+    *,
+    actor: User | None,
+    profile: RoleProfile | None = None,
+    top: int = 10,
+) -> TaggingJob:
+    """Queue a description for the worker to tag with the skills it covers
+    (:func:`run_tagging`): the sentence model takes seconds, too long for a request."""
+    text = text.replace("\x00", "")[:MAX_TEXT]
+    if not text.strip():
+        raise SkillsError("text: there is no text to tag")
+    if profile is not None and profile.organization_id != organization.pk:
+        raise SkillsError("profile: not a role of this organization")
+    job = TaggingJob.objects.create(
+        organization=organization,
+        requested_by=actor,
+        profile=profile,
+        text=text,
+        top=max(1, min(top, 50)),
+    )
+    events.record(
+        "skills.tagging_requested",
+        actor=actor,
+        target=job,
+        data={"profile": profile.pk if profile else None},
+    )
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def run_tagging(job_id: int) -> TaggingJob | None:
+    """The worker's side of :func:`request_tagging`: rank the skills and store them on the
+    job. Returns None when the job is gone or another worker already took it."""
+    if not _take(TaggingJob, job_id):
+        return None
+    job = TaggingJob.objects.select_related("organization").get(pk=job_id)
+    try:
+        found = queries.infer_skills(job.organization, job.text)[: job.top]
+        job.results = [
+            {"skill": item.skill.pk, "score": item.score, "sentence": item.sentence[:2000],
+             "span": list(item.span) if item.span else None}
+            for item in found
+        ]  # fmt: skip
+        _close(job, QueuedJob.Status.DONE, "results")
+    except Exception as exc:
+        if not _engine_failure(TaggingJob, job.pk, exc):
+            raise
     job.refresh_from_db()
     return job
 
@@ -309,6 +385,7 @@ def run_inference(job_id: int) -> InferenceJob | None:
 def decide_suggestion(
     suggestion: Suggestion, accept: bool, *, actor: User | None, level: int | None = None
 ) -> SkillClaim | None:
+    lock(suggestion)  # a second, concurrent decision waits, then finds it decided
     if suggestion.status != Suggestion.Status.PENDING:
         raise SkillsError("this suggestion was already decided")
     suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
@@ -336,6 +413,7 @@ def decide_suggestion(
 
 @transaction.atomic
 def ensure_default_scale(organization: Organization) -> ProficiencyScale:
+    advisory_lock("skills.default_scale", organization.pk)  # first uses race to create it
     scale = ProficiencyScale.objects.filter(organization=organization, is_default=True).first()
     if scale is not None:
         return scale
@@ -361,14 +439,14 @@ def create_framework(
     name = name.strip()
     if not name:
         raise SkillsError("name: a framework needs a name")
+    taken = SkillsError(f"name: a framework called {name!r} already exists")
     if Framework.objects.filter(organization=organization, name=name).exists():
-        raise SkillsError(f"name: a framework called {name!r} already exists")
-    framework = Framework.objects.create(
-        organization=organization,
-        name=name,
-        description=description,
-        scale=ensure_default_scale(organization),
-    )
+        raise taken
+    scale = ensure_default_scale(organization)
+    with unique_or("framework_unique_name", taken):
+        framework = Framework.objects.create(
+            organization=organization, name=name, description=description, scale=scale
+        )
     FrameworkSkill.objects.bulk_create(
         [FrameworkSkill(framework=framework, skill=s, competency=c) for s, c in entries]
     )
@@ -468,14 +546,30 @@ class CsvOutcome:
 
 
 PROFILE_COLUMNS = ("role_profile", "skill", "target_level", "weight")
+MAX_CSV_BYTES = 5 * MB
+MAX_CSV_ROWS = 20_000
 
 
 @transaction.atomic
 def import_role_profiles(
-    organization: Organization, text: str, *, actor: User | None
+    organization: Organization,
+    content: str | bytes,
+    *,
+    actor: User | None,
+    filename: str = "roles.csv",
 ) -> CsvOutcome:
     """CSV with columns role_profile, skill (ESCO URI or label), target_level, weight: every
-    row is checked first, then each named profile is replaced as a whole. All rows or none."""
+    row is checked first, then each named profile is replaced as a whole. All rows or none.
+    An uploaded file (bytes) is checked for size, emptiness and encoding first."""
+    try:
+        text = (
+            read_text(filename, content, max_bytes=MAX_CSV_BYTES)
+            if isinstance(content, bytes)
+            else content
+        )
+        check_csv(filename, text, max_rows=MAX_CSV_ROWS)
+    except UploadError as exc:
+        raise SkillsError(str(exc)) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in PROFILE_COLUMNS[:3] if c not in (reader.fieldnames or [])]
     if missing:
@@ -486,8 +580,8 @@ def import_role_profiles(
     top = queries.scale_top(organization)
     for row in reader:
         line = reader.line_num
-        name = (row.get("role_profile") or "").strip()
-        key = (row.get("skill") or "").strip()
+        name = unescape_cell((row.get("role_profile") or "").strip())  # as exported
+        key = unescape_cell((row.get("skill") or "").strip())
         skill = skills.get(key) or skills.get(key.lower())
         if not name:
             problems.append(f"line {line}, column role_profile: empty")
@@ -563,6 +657,9 @@ def add_own_skill(
     label = label.strip()
     if not label:
         raise SkillsError("label: a skill needs a name")
+    # The rule is case-blind and the constraint is not: the lock makes "Rust" and "rust",
+    # added at once, queue so the second finds the first.
+    advisory_lock("skills.own_skill", organization.pk, label.casefold())
     if Skill.objects.filter(organization=organization, label__iexact=label).exists():
         raise SkillsError(f"label: your organization already has a skill called {label!r}")
     skill = Skill.objects.create(organization=organization, label=label, description=description)

@@ -11,11 +11,20 @@ from django.urls import reverse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.people.models import Employee, JobRole, Organization
 from learnloop.permissions import Principal, can, principal_for, require
 from learnloop.skills import actions, queries
-from learnloop.skills.models import InferenceJob, RoleProfile, Skill, Source, Suggestion
+from learnloop.skills.models import (
+    InferenceJob,
+    RoleProfile,
+    Skill,
+    Source,
+    Suggestion,
+    TaggingJob,
+)
+from learnloop.uploads.text import read_limited
 
 router = Router(tags=["skills"])
 MAX_TEXT = 60_000
@@ -64,11 +73,11 @@ class ClaimOut(Schema):
     observed_on: datetime.date
 
 
-class TextIn(Schema):
+class SkillTextIn(Schema):
     text: str
 
 
-class SuggestionOut(Schema):
+class SkillSuggestionOut(Schema):
     id: int
     skill: SkillOut
     sentence: str
@@ -79,7 +88,7 @@ class SuggestionOut(Schema):
     status: str
 
 
-class DecisionIn(Schema):
+class SkillDecisionIn(Schema):
     accept: bool
     level: int = 2
 
@@ -169,7 +178,7 @@ class InventoryOut(Schema):
     bench: list[BenchOut]
 
 
-class ImportOut(Schema):
+class RoleImportOut(Schema):
     profiles: int
     requirements: int
 
@@ -328,8 +337,8 @@ def endorse(request: HttpRequest, employee_pk: int, payload: ClaimIn) -> Status[
     )
 
 
-def _suggestion_out(s: Suggestion) -> SuggestionOut:
-    return SuggestionOut(
+def _suggestion_out(s: Suggestion) -> SkillSuggestionOut:
+    return SkillSuggestionOut(
         id=s.pk, skill=_skill_out(s.skill), sentence=s.sentence, evidence=s.evidence,
         span_start=s.span_start, span_end=s.span_end, score=s.score, status=s.status,
     )  # fmt: skip
@@ -342,9 +351,11 @@ def _me(principal: Principal) -> Employee:
 
 
 @router.get(
-    "/skills/suggestions", response=list[SuggestionOut], summary="Your pending skill suggestions"
+    "/skills/suggestions",
+    response=list[SkillSuggestionOut],
+    summary="Your pending skill suggestions",
 )
-def suggestions(request: HttpRequest) -> list[SuggestionOut]:
+def suggestions(request: HttpRequest) -> list[SkillSuggestionOut]:
     principal = principal_for(request.user)
     employee = _me(principal)
     require(principal, "skills.claim", employee)
@@ -363,7 +374,7 @@ class JobOut(Schema):
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
     status_url: str
-    suggestions: list[SuggestionOut]  # the job's pending suggestions once it is done
+    suggestions: list[SkillSuggestionOut]  # the job's pending suggestions once it is done
 
 
 def _job_out(request: HttpRequest, job: InferenceJob) -> JobOut:
@@ -396,7 +407,7 @@ def _queued(request: HttpRequest, response: HttpResponse, job: InferenceJob) -> 
     summary="Queue your text (a CV, a write-up) for skill suggestions; poll the status URL "
     "(Location) for the result. Nothing is added to your profile until you accept",
 )
-def suggest(request: HttpRequest, response: HttpResponse, payload: TextIn) -> Status[JobOut]:
+def suggest(request: HttpRequest, response: HttpResponse, payload: SkillTextIn) -> Status[JobOut]:
     principal = principal_for(request.user)
     employee = _me(principal)
     require(principal, "skills.claim", employee)
@@ -451,10 +462,12 @@ def inference_job(request: HttpRequest, job_pk: int) -> JobOut:
 
 @router.post(
     "/skills/suggestions/{suggestion_pk}/decision",
-    response={200: SuggestionOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
+    response={200: SkillSuggestionOut, 400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse},
     summary="Accept (with a level) or reject a suggestion",
 )
-def decide(request: HttpRequest, suggestion_pk: int, payload: DecisionIn) -> SuggestionOut:
+def decide(
+    request: HttpRequest, suggestion_pk: int, payload: SkillDecisionIn
+) -> SkillSuggestionOut:
     principal = principal_for(request.user)
     suggestion = get_object_or_404(
         Suggestion.objects.select_related("employee", "skill"), pk=suggestion_pk
@@ -469,28 +482,67 @@ def decide(request: HttpRequest, suggestion_pk: int, payload: DecisionIn) -> Sug
     return _suggestion_out(suggestion)
 
 
+class TaggingJobOut(Schema):
+    id: int
+    status: str  # pending, running, done or failed
+    error: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    status_url: str
+    results: list[TaggedOut]  # best first, once the job is done
+
+
+def _tagging_out(request: HttpRequest, job: TaggingJob) -> TaggingJobOut:
+    return TaggingJobOut(
+        id=job.pk, status=job.status, error=job.error, created_at=job.created_at,
+        finished_at=job.finished_at,
+        status_url=request.build_absolute_uri(reverse("api:skills_tagging_job", args=[job.pk])),
+        results=[
+            TaggedOut(
+                skill=_skill_out(item.skill), score=item.score, sentence=item.sentence,
+                evidence=item.sentence[item.span[0] : item.span[1]] if item.span else item.sentence,
+            )
+            for item in queries.tagged(job)
+        ],
+    )  # fmt: skip
+
+
 @router.post(
     "/skills/tag",
-    response={200: list[TaggedOut], 403: ErrorResponse, 503: ErrorResponse},
-    summary="Skills a text (a course or job description) covers; writes nothing",
+    auth=permitted("skills.curate", in_organization=True),
+    response={202: TaggingJobOut, 400: ErrorResponse, 403: ErrorResponse},
+    summary="Queue a text (a course or job description) to tag with the skills it covers; "
+    "poll the status URL (Location) for them. Writes nothing else",
 )
-def tag(request: HttpRequest, payload: TagIn) -> list[TaggedOut]:
+def tag(request: HttpRequest, response: HttpResponse, payload: TagIn) -> Status[TaggingJobOut]:
     principal = principal_for(request.user)
     organization = _organization(principal)
     require(principal, "skills.curate", organization)
     try:
-        found = queries.infer_skills(organization, payload.text[:MAX_TEXT])
-    except (LookupError, FileNotFoundError) as exc:
-        raise ApiError(503, "taxonomy_unavailable", str(exc).strip("'\"")) from None
-    return [
-        TaggedOut(
-            skill=_skill_out(item.skill),
-            score=item.score,
-            sentence=item.sentence,
-            evidence=item.sentence[item.span[0] : item.span[1]] if item.span else item.sentence,
+        job = actions.request_tagging(
+            organization, payload.text, actor=principal.user, top=payload.top
         )
-        for item in found[: max(1, min(payload.top, 50))]
-    ]
+    except actions.SkillsError as exc:
+        raise _invalid(exc) from None
+    job.refresh_from_db()  # an immediate task backend may have finished it already
+    body = _tagging_out(request, job)
+    response["Location"] = body.status_url
+    return Status(202, body)
+
+
+@router.get(
+    "/skills/tagging-jobs/{job_pk}",
+    auth=permitted("skills.curate", in_organization=True),
+    response={200: TaggingJobOut, 403: ErrorResponse, 404: ErrorResponse},
+    summary="A queued tagging job: its status, then the skills found or its error",
+    url_name="skills_tagging_job",
+)
+def tagging_job(request: HttpRequest, job_pk: int) -> TaggingJobOut:
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    job = get_object_or_404(TaggingJob, pk=job_pk, organization=organization)
+    require(principal, "skills.curate", organization)
+    return _tagging_out(request, job)
 
 
 def _role_out(profile: RoleProfile) -> RoleOut:
@@ -516,6 +568,7 @@ def roles(request: HttpRequest) -> list[RoleOut]:
 
 @router.put(
     "/skills/roles",
+    auth=permitted("skills.curate", in_organization=True),
     response={200: RoleOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Create or replace a role profile (by name) with its requirements",
 )
@@ -544,22 +597,22 @@ def save_role(request: HttpRequest, payload: RoleIn) -> RoleOut:
 
 @router.post(
     "/skills/roles/import",
-    response={200: ImportOut, 400: ErrorResponse, 403: ErrorResponse},
+    auth=permitted("skills.curate", in_organization=True),
+    response={200: RoleImportOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Import role profiles from CSV (role_profile, skill, target_level, weight); all rows or none",
 )
-def import_roles(request: HttpRequest, file: File[UploadedFile]) -> ImportOut:
+def import_roles(request: HttpRequest, file: File[UploadedFile]) -> RoleImportOut:
     principal = principal_for(request.user)
     organization = _organization(principal)
     require(principal, "skills.curate", organization)
     try:
-        text = file.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_file", "file: the CSV must be UTF-8 encoded text") from None
-    try:
-        outcome = actions.import_role_profiles(organization, text, actor=principal.user)
+        outcome = actions.import_role_profiles(
+            organization, read_limited(file, actions.MAX_CSV_BYTES), actor=principal.user,
+            filename=str(file.name or "roles.csv"),
+        )  # fmt: skip
     except actions.SkillsError as exc:
         raise _invalid(exc) from None
-    return ImportOut(profiles=outcome.profiles, requirements=outcome.requirements)
+    return RoleImportOut(profiles=outcome.profiles, requirements=outcome.requirements)
 
 
 def _report(report: queries.GapReport | None) -> GapReportOut | None:

@@ -1,18 +1,32 @@
-"""Text out of an uploaded CV or write-up (.txt, .pdf, .docx)."""
+"""Text out of an uploaded CV or write-up (.txt, .pdf, .docx).
+
+A .docx is a zip: its directory is checked before anything is decompressed (entries, sizes,
+ratio, unsafe names). The .pdf and .docx readers then run in a child process with memory, CPU
+and wall-clock limits (``learnloop.uploads``), reading at most ``MAX_PAGES`` pages and
+stopping once they have ``MAX_CHARS`` characters, so one hostile file cannot take the worker.
+"""
 
 from __future__ import annotations
 
 import io
 
-MAX_BYTES = 10 * 1024 * 1024
+from learnloop.uploads import UploadError
+from learnloop.uploads.archive import check_zip
+from learnloop.uploads.sandbox import MB, Limits, run_limited
+from learnloop.uploads.text import check_size
+
+MAX_BYTES = 10 * MB
 MAX_CHARS = 60_000
+MAX_PAGES = 50
+PARSE_LIMITS = Limits(memory=512 * MB, cpu_seconds=20, wall_seconds=30)
 
 
-class DocumentError(ValueError):
+class DocumentError(UploadError):
     pass
 
 
-SUFFIXES = ("txt", "md", "text", "pdf", "docx")
+TEXT_SUFFIXES = ("txt", "md", "text")
+SUFFIXES = (*TEXT_SUFFIXES, "pdf", "docx")
 
 
 def _suffix(name: str) -> str:
@@ -22,33 +36,48 @@ def _suffix(name: str) -> str:
 def check_upload(name: str, size: int) -> None:
     """The checks that need no parsing, done while the person waits; reading the document
     happens in the worker."""
-    if size > MAX_BYTES:
-        raise DocumentError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
     if _suffix(name) not in SUFFIXES:
-        raise DocumentError(f"{name}: upload a .txt, .pdf or .docx file")
-    if size == 0:
-        raise DocumentError(f"{name}: the file is empty")
+        raise DocumentError(name, "upload a .txt, .pdf or .docx file")
+    check_size(name, size, MAX_BYTES)
 
 
 def extract_text(name: str, data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+    """The document's text (at most ``MAX_CHARS``), or UploadError saying why not."""
+    check_upload(name, len(data))
     suffix = _suffix(name)
-    if suffix in ("txt", "md", "text"):
+    if suffix in TEXT_SUFFIXES:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
-    elif suffix == "pdf":
+    else:
+        if suffix == "docx":
+            check_zip(name, data, kind=".docx file")
+        text = run_limited(_read, name, data, MAX_PAGES, MAX_CHARS, label=name, limits=PARSE_LIMITS)
+    text = text.strip()
+    if not text:
+        raise DocumentError(name, "no text found (a scanned PDF has none to read)")
+    return text[:MAX_CHARS]
+
+
+def _read(name: str, data: bytes, max_pages: int, max_chars: int) -> str:
+    """Runs in the limited child: the text of a .pdf or .docx, up to the limits."""
+    parts: list[str] = []
+    size = 0
+    if _suffix(name) == "pdf":
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
 
         try:
             reader = PdfReader(io.BytesIO(data))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages[:50])
+            for page in reader.pages[:max_pages]:
+                parts.append(page.extract_text() or "")
+                size += len(parts[-1]) + 1
+                if size >= max_chars:
+                    break
         except (PdfReadError, ValueError, KeyError) as exc:
-            raise DocumentError(f"{name}: not a readable PDF ({exc})") from None
-    elif suffix == "docx":
+            raise DocumentError(name, f"not a readable PDF ({exc})") from None
+    else:
         import zipfile
 
         from docx import Document
@@ -56,11 +85,10 @@ def extract_text(name: str, data: bytes) -> str:
         try:
             document = Document(io.BytesIO(data))
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise DocumentError(f"{name}: not a readable .docx file ({exc})") from None
-        text = "\n".join(p.text for p in document.paragraphs)
-    else:
-        raise DocumentError(f"{name}: upload a .txt, .pdf or .docx file")
-    text = text.strip()
-    if not text:
-        raise DocumentError(f"{name}: no text found (a scanned PDF has none to read)")
-    return text[:MAX_CHARS]
+            raise DocumentError(name, f"not a readable .docx file ({exc})") from None
+        for paragraph in document.paragraphs:
+            parts.append(paragraph.text)
+            size += len(parts[-1]) + 1
+            if size >= max_chars:
+                break
+    return "\n".join(parts)

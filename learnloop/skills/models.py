@@ -387,10 +387,10 @@ class CareerGoal(models.Model):
 STALE_AFTER = datetime.timedelta(minutes=5)
 
 
-class InferenceJob(models.Model):
-    """A pasted text or uploaded document waiting for the worker to read skills out of it.
-    The text and file are kept only until the job ends; then only the suggestions (each with
-    its one sentence of evidence) or the error remain."""
+class QueuedJob(models.Model):
+    """Reading skills out of a text, queued for the worker (``skills.tasks``) because the
+    sentence model takes seconds; the page polls the job and the API answers 202 with it.
+    The text is kept only until the job ends."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the worker"
@@ -398,26 +398,18 @@ class InferenceJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="inference_jobs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source_name = models.CharField(max_length=255, blank=True)
     text = models.TextField(blank=True)
-    document = models.BinaryField(blank=True, default=b"")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
-    suggestion_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["employee", "status"])]
-
-    def __str__(self) -> str:
-        return f"{self.source_name or 'text'} for {self.employee} ({self.status})"
+        abstract = True
 
     @property
     def finished(self) -> bool:
@@ -427,3 +419,42 @@ class InferenceJob(models.Model):
     def waiting_long(self) -> bool:
         """Unfinished after five minutes: the worker is probably not running."""
         return not self.finished and timezone.now() - self.created_at > STALE_AFTER
+
+
+class InferenceJob(QueuedJob):
+    """A pasted text or uploaded document of an employee's: the worker stores its skills as
+    suggestions. Once it ends only the suggestions (each with its one sentence of evidence)
+    or the error remain."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="inference_jobs")
+    source_name = models.CharField(max_length=255, blank=True)
+    document = models.BinaryField(blank=True, default=b"")
+    suggestion_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["employee", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_name or 'text'} for {self.employee} ({self.status})"
+
+
+class TaggingJob(QueuedJob):
+    """Tagging a description (a role profile's, or any text sent to ``POST /skills/tag``)
+    with the skills it covers. Writes nothing else: ``results`` lists the skills found, each
+    ``{"skill": id, "score", "sentence", "span": [start, end] | null}``, best first."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="tagging_jobs"
+    )
+    profile = models.ForeignKey(
+        RoleProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="tagging_jobs"
+    )
+    top = models.PositiveSmallIntegerField(default=10)
+    results = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"tagging {self.profile or 'text'} ({self.status})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import io
@@ -31,8 +30,10 @@ from learnloop.skills.models import (
     Skill,
     SkillClaim,
     Source,
+    TaggingJob,
     TaxonomyVersion,
 )
+from learnloop.uploads.export import csv_writer
 
 MAX_SENTENCES = 400
 
@@ -195,6 +196,23 @@ def recent_jobs(employee: Employee, limit: int = 5) -> list[InferenceJob]:
         .defer("text", "document")
         .order_by("-created_at")[:limit]
     )
+
+
+def tagged(job: TaggingJob) -> list[Inferred]:
+    """A finished tagging job's skills, best first (skills removed since are left out)."""
+    skills = Skill.objects.in_bulk([row["skill"] for row in job.results])
+    return [
+        Inferred(skills[row["skill"]], row["sentence"],
+                 tuple(row["span"]) if row["span"] else None, row["score"])
+        for row in job.results
+        if row["skill"] in skills
+    ]  # fmt: skip
+
+
+def latest_tagging(profile: RoleProfile) -> TaggingJob | None:
+    """The role's tagging job of the last hour, if any: the role page shows its progress."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return TaggingJob.objects.filter(profile=profile, created_at__gte=since).first()
 
 
 # -- profiles ---------------------------------------------------------------------------
@@ -607,7 +625,7 @@ def gap_history(
 
 def role_profiles_csv(organization: Organization) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["role_profile", "skill", "skill_uri", "target_level", "weight"])
     for requirement in (
         RoleRequirement.objects.filter(profile__organization=organization)

@@ -19,3 +19,10 @@ def infer_skills(job_id: int) -> str:
     """Read skills out of a queued CV or text (see ``actions.request_inference``)."""
     job = actions.run_inference(job_id)
     return job.status if job is not None else "skipped"
+
+
+@task
+def tag_skills(job_id: int) -> str:
+    """Tag a queued description with skills (see ``actions.request_tagging``)."""
+    job = actions.run_tagging(job_id)
+    return job.status if job is not None else "skipped"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("roles/", views.roles, name="roles"),
     path("roles/export.csv", views.roles_csv, name="roles_csv"),
     path("roles/<int:pk>/", views.role, name="role"),
+    path("roles/tagging/<int:pk>/", views.tagging_job, name="tagging_job"),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("gaps/", views.my_gaps, name="gaps"),
     path("gaps/team/", views.team_gaps, name="team_gaps"),

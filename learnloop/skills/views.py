@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -22,7 +21,10 @@ from learnloop.skills.models import (
     SkillClaim,
     Source,
     Suggestion,
+    TaggingJob,
 )
+from learnloop.uploads.export import csv_writer
+from learnloop.uploads.text import read_limited
 
 MAX_TEXT = 60_000
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -345,15 +347,12 @@ def roles(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(principal, "skills.curate", organization)
         try:
-            if "file" in request.FILES:
-                try:
-                    upload = request.FILES.get("file")
-                    text = upload.read().decode("utf-8-sig") if upload else ""
-                except UnicodeDecodeError:
-                    raise actions.SkillsError("file: the CSV must be UTF-8 text") from None
+            upload = request.FILES.get("file")
+            if upload is not None:
                 outcome = actions.import_role_profiles(
-                    organization, text, actor=current_user(request)
-                )
+                    organization, read_limited(upload, actions.MAX_CSV_BYTES),
+                    actor=current_user(request), filename=str(upload.name or "roles.csv"),
+                )  # fmt: skip
                 messages.success(
                     request,
                     f"Imported {outcome.profiles} role profile(s) with {outcome.requirements} requirement(s).",
@@ -419,15 +418,17 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
     profile = get_object_or_404(RoleProfile, pk=pk, organization=organization)
     require(principal, "skills.view_roles", organization)
     curator = can(principal, "skills.curate", organization)
-    tagged: list[queries.Inferred] = []
     if request.method == "POST":
         require(principal, "skills.curate", organization)
         try:
             if request.POST.get("action") == "tag":
-                tagged = queries.infer_skills(organization, profile.description)
-                if not tagged:
-                    messages.info(request, "No skills were recognised in the description.")
-            elif request.POST.get("action") == "add":
+                # The worker tags the description; the page polls the job (_tagging.html).
+                actions.request_tagging(
+                    organization, profile.description, actor=current_user(request),
+                    profile=profile,
+                )  # fmt: skip
+                return redirect("skills:role", pk=profile.pk)
+            if request.POST.get("action") == "add":
                 skills = list(
                     queries.visible_skills(organization).filter(
                         pk__in=request.POST.getlist("skills")
@@ -436,7 +437,7 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
                 added = actions.add_requirements(profile, skills, actor=current_user(request))
                 messages.success(request, f"Added {added} requirement(s).")
                 return redirect("skills:role", pk=profile.pk)
-            elif request.POST.get("action") == "path":
+            if request.POST.get("action") == "path":
                 target = get_object_or_404(
                     RoleProfile,
                     pk=_int(request.POST.get("target"), "target"),
@@ -447,7 +448,7 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, f"Added a career path to {target.name}.")
                 return redirect("skills:role", pk=profile.pk)
-            elif request.POST.get("action") == "save":
+            if request.POST.get("action") == "save":
                 requirements = []
                 for requirement in profile.requirements.select_related("skill"):
                     if request.POST.get(f"remove-{requirement.pk}") == "on":
@@ -467,8 +468,9 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
                 )  # fmt: skip
                 messages.success(request, "Saved.")
                 return redirect("skills:role", pk=profile.pk)
-        except (actions.SkillsError, LookupError, FileNotFoundError) as exc:
-            messages.error(request, str(exc).strip("'\""))
+        except actions.SkillsError as exc:
+            messages.error(request, str(exc))
+    tagging = queries.latest_tagging(profile) if curator else None
     return render(
         request,
         "skills/role.html",
@@ -482,10 +484,24 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
             if curator
             else [],
             "can_curate": curator,
-            "tagged": tagged,
+            "tagging": tagging,
+            "tagged": queries.tagged(tagging) if tagging else [],
             "levels": range(1, queries.scale_top(organization) + 1),
         },
     )
+
+
+@login_required
+def tagging_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A role description's tagging job; htmx polls this fragment until the job ends, then
+    it carries the skills found, to add as requirements. Without htmx: the role page."""
+    principal = principal_for(request.user)
+    organization = _organization(principal)
+    job = get_object_or_404(TaggingJob, pk=pk, organization=organization, profile__isnull=False)
+    require(principal, "skills.curate", organization)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("skills:role", pk=job.profile_id)
+    return render(request, "skills/_tagging.html", {"tagging": job, "tagged": queries.tagged(job)})
 
 
 @login_required
@@ -585,7 +601,7 @@ def team_gaps(request: HttpRequest) -> HttpResponse:
 
 def _heatmap_csv(heatmap: queries.Heatmap) -> HttpResponse:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["person", "role", *[f"{s.label} (level/target)" for s in heatmap.skills]])
     for person, cells in heatmap.rows():
         writer.writerow(
@@ -606,7 +622,7 @@ def inventory(request: HttpRequest) -> HttpResponse:
     result = queries.inventory(organization, with_people=with_people)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(["skill", "holders", "at level 3 or above"])
         for row in result.skills:
             writer.writerow(

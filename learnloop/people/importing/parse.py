@@ -15,6 +15,9 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import cache
 
+from learnloop.text import unsafe_csv_cell
+from learnloop.uploads.text import check_csv, read_text, sniff_delimiter
+
 FIELDS = (
     "employee_id",
     "full_name",
@@ -128,6 +131,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _DEPARTMENT_SEPARATORS = re.compile(r"\s*(?:/|>|\\)\s*")
 MAX_ROWS = 100_000
+MAX_BYTES = 20 * 1024 * 1024
+DELIMITERS = ",;\t|"
 
 
 @dataclass(frozen=True)
@@ -374,17 +379,25 @@ def _row_problems_and_values(
     )
 
 
+def read_upload(label: str, data: bytes) -> str:
+    """An uploaded export as text; UploadError when it is empty, too large, not UTF-8 or
+    not CSV of a sane shape (rows, columns, cell and line lengths)."""
+    text = read_text(label, data, max_bytes=MAX_BYTES)
+    check_csv(label, text, max_rows=MAX_ROWS, delimiter=sniff_delimiter(text, DELIMITERS))
+    return text
+
+
 def parse_csv(text: str, overrides: dict[str, str] | None = None) -> ParsedFile:
     """Parse a whole export. Rows with problems are left out of ``rows``; see ``problems``."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         return ParsedFile([], [Problem("the file is empty")], [], {})
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text, DELIMITERS)
+    unsafe = unsafe_csv_cell(text, delimiter)  # text that no database can store, located
+    if unsafe:
+        line, column, message = unsafe
+        return ParsedFile([], [Problem(message, line=line, column=column or None)], [], {})
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         headers = [header.strip() for header in (reader.fieldnames or [])]

@@ -211,7 +211,7 @@ def test_the_upload_page_explains_a_file_that_is_not_utf8(org, client_for):
     )
     response = client_for("hr").post("/people/import/", {"file": upload})
     assert response.status_code == 200
-    assert b"The file is not UTF-8 text" in response.content
+    assert b"hris.csv: not UTF-8 text (byte 0 is not valid UTF-8)" in response.content
 
 
 def test_the_api_imports_all_or_nothing_with_the_problems_listed(org, client_for):
@@ -219,8 +219,11 @@ def test_the_api_imports_all_or_nothing_with_the_problems_listed(org, client_for
     bad = SimpleUploadedFile("p.csv", b"Employee ID,Name,Email\nA1,Ann,ann@x.example\nA2,Bob,\n")
     response = client.post("/api/v1/people/import", {"file": bad})
     assert response.status_code == 400
-    assert response.json()["problems"] == [
-        "line 3, column 'Email': is empty; every row needs a work e-mail address"
+    assert response.json()["error"]["details"] == [
+        {
+            "field": "file",
+            "message": "line 3, column 'Email': is empty; every row needs a work e-mail address",
+        }
     ]
     good = SimpleUploadedFile("p.csv", b"Employee ID,Name,Email\nA1,Ann,ann@x.example\n")
     response = client.post("/api/v1/people/import?dry_run=true", {"file": good})

@@ -343,7 +343,7 @@ def test_curators_add_career_paths_between_role_profiles(
 
 
 def test_curators_tag_a_role_profile_from_its_description_and_add_the_skills(
-    org: Org, taxonomy: Taxonomy
+    org: Org, taxonomy: Taxonomy, worker: Worker
 ) -> None:
     from learnloop.skills import actions
 
@@ -352,7 +352,9 @@ def test_curators_tag_a_role_profile_from_its_description_and_add_the_skills(
         description="You provide nursing care and manage a team of nurses.",
     )  # fmt: skip
     ld = client(org, "ld")
-    page = ld.post(reverse("skills:role", args=[role.pk]), {"action": "tag"})
+    with worker():
+        ld.post(reverse("skills:role", args=[role.pk]), {"action": "tag"})
+    page = ld.get(reverse("skills:role", args=[role.pk]))
     assert b"provide nursing care" in page.content
     ld.post(
         reverse("skills:role", args=[role.pk]),

@@ -34,6 +34,7 @@ class World:
     claim: SkillClaim
     suggestion: Suggestion
     job: int
+    tagging: int
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ MATRIX = [
     Row("skills:roles_csv", "get", lambda w: reverse("skills:roles_csv"), everyone(200)),
     Row("skills:role", "get", lambda w: reverse("skills:role", args=[w.taxonomy.role.pk]),
         everyone(200, outsider=404)),
+    Row("skills:tagging_job", "get", lambda w: reverse("skills:tagging_job", args=[w.tagging]),
+        only(302, "hr ld", outsider=404)),
     Row("skills:frameworks", "get", lambda w: reverse("skills:frameworks"), everyone(200)),
     Row("skills:gaps", "get", lambda w: reverse("skills:gaps"), everyone(200)),
     Row("skills:team_gaps", "get", lambda w: reverse("skills:team_gaps"), only(200, "manager hr")),
@@ -122,8 +125,10 @@ MATRIX = [
         api_only(200, "employee")),
     Row("api:decide", "post", lambda w: f"{API}/suggestions/{w.suggestion.pk}/decision",
         api_only(200, "employee"), lambda w: {"accept": False}),
-    Row("api:tag", "post", lambda w: f"{API}/tag", api_only(200, "hr ld"),
+    Row("api:tag", "post", lambda w: f"{API}/tag", api_only(202, "hr ld"),
         lambda w: {"text": "Writes SQL."}),
+    Row("api:skills_tagging_job", "get", lambda w: f"{API}/tagging-jobs/{w.tagging}",
+        api_only(200, "hr ld")),
     Row("api:roles", "get", lambda w: f"{API}/roles", everyone(200, 401)),
     Row("api:save_role", "put", lambda w: f"{API}/roles", api_only(200, "hr ld"),
         lambda w: {"name": "Analyst", "requirements": []}),
@@ -143,7 +148,10 @@ def world(org: Org, taxonomy: Taxonomy) -> World:
         employee=org.employee, skill=taxonomy.sql, sentence="SQL reports", score=0.9
     )
     job = actions.request_inference(org.employee, actor=org.employee.user, text="SQL reports.")
-    return World(org, taxonomy, claim, suggestion, job.pk)
+    tagging = actions.request_tagging(
+        org.organization, "Writes SQL.", actor=org.hr.user, profile=taxonomy.role
+    )
+    return World(org, taxonomy, claim, suggestion, job.pk, tagging.pk)
 
 
 def _status(world: World, row: Row, role: str) -> tuple[int, bytes]:
