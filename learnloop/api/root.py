@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from learnloop.api import errors
 from learnloop.api.auth import SessionAuth, TokenAuth
+from learnloop.api.parser import CheckedParser
 
 api = NinjaAPI(
     title="learnloop API",
@@ -17,6 +18,7 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=CheckedParser(),
 )
 errors.install(api)
 

@@ -182,7 +182,7 @@ def feedback_accept_skills(request: HttpRequest, feedback_id: int) -> FeedbackOu
     return _feedback(feedback)
 
 
-class RequestIn(Schema):
+class FeedbackRequestIn(Schema):
     about: str = Field(min_length=1, max_length=300)
     question: str = ""
     respondent_ids: list[int] = Field(min_length=1, max_length=50)
@@ -255,7 +255,7 @@ def feedback_requests(request: HttpRequest) -> list[RequestOut]:
 @router.post(
     "/feedback-requests", response={201: RequestOut}, summary="Ask colleagues for feedback"
 )
-def feedback_request_create(request: HttpRequest, payload: RequestIn) -> Status[RequestOut]:
+def feedback_request_create(request: HttpRequest, payload: FeedbackRequestIn) -> Status[RequestOut]:
     principal, me = _me(request)
     respondents = [_colleague(me, pk, "respondent_ids") for pk in payload.respondent_ids]
     with _invalid_as_400():
@@ -280,7 +280,7 @@ def feedback_request_get(request: HttpRequest, request_id: int) -> RequestOut:
     return _request(principal, item)
 
 
-class AnswerIn(Schema):
+class FeedbackAnswerIn(Schema):
     body: str = Field(min_length=1, max_length=5000)
     rating: int | None = Field(default=None, ge=1, le=5)
     kind: Literal["praise", "constructive"] = "constructive"
@@ -297,7 +297,9 @@ class Done(Schema):
     response=Done,
     summary="Answer a request (anonymously when the request is anonymous)",
 )
-def feedback_request_answer(request: HttpRequest, request_id: int, payload: AnswerIn) -> Done:
+def feedback_request_answer(
+    request: HttpRequest, request_id: int, payload: FeedbackAnswerIn
+) -> Done:
     principal, me = _me(request)
     item = get_object_or_404(FeedbackRequest.objects.select_related("requester"), pk=request_id)
     require(principal, "feedback.answer_request", item)
@@ -474,7 +476,7 @@ def _meeting(principal: Principal, pk: int) -> CheckIn:
     return meeting
 
 
-class TextIn(Schema):
+class AgendaItemIn(Schema):
     text: str = Field(min_length=1, max_length=500)
 
 
@@ -505,7 +507,7 @@ def _on_meeting(
 @router.post(
     "/checkins/meetings/{meeting_id}/agenda", response=SeriesOut, summary="Add a talking point"
 )
-def checkin_add_agenda(request: HttpRequest, meeting_id: int, payload: TextIn) -> SeriesOut:
+def checkin_add_agenda(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> SeriesOut:
     return _on_meeting(
         request, meeting_id, lambda m, me: actions.add_agenda_item(m, me, payload.text)
     )

@@ -12,6 +12,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from learnloop.accounts.models import current_user
+from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.learning import actions, catalog_csv, certificates, planning, queries
 from learnloop.learning.models import (
@@ -30,6 +31,7 @@ from learnloop.people.models import Department, Employee, JobRole, Organization
 from learnloop.permissions import Principal, principal_for, require
 from learnloop.skills import queries as skill_queries
 from learnloop.skills.models import RoleProfile, Skill
+from learnloop.uploads.text import read_limited
 
 router = Router(tags=["learning"])
 ERRORS = {400: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse}
@@ -113,7 +115,7 @@ class EnrollmentOut(Schema):
     certificate: str | None
 
 
-class ProgressIn(Schema):
+class LessonProgressIn(Schema):
     lesson_id: int | None = None
     progress: float | None = None
     seconds: int = 0
@@ -145,13 +147,13 @@ class QuizOut(Schema):
     questions: list[QuestionOut]
 
 
-class AnswerIn(Schema):
+class QuizAnswerIn(Schema):
     question_id: int
     response: Any
 
 
 class AttemptIn(Schema):
-    answers: list[AnswerIn]
+    answers: list[QuizAnswerIn]
 
 
 class MasteryOut(Schema):
@@ -260,12 +262,12 @@ class CountOut(Schema):
     count: int
 
 
-class ImportOut(Schema):
+class CatalogImportOut(Schema):
     created: int
     updated: int
 
 
-class DecisionIn(Schema):
+class ItemSkillDecisionIn(Schema):
     accept: bool
     level: int = 2
 
@@ -420,7 +422,10 @@ def learning_items(
 
 
 @router.post(
-    "/learning/items", response={201: ItemOut, **ERRORS}, summary="Add a catalog item (L&D)"
+    "/learning/items",
+    auth=permitted("learning.manage"),
+    response={201: ItemOut, **ERRORS},
+    summary="Add a catalog item (L&D)",
 )
 def learning_item_create(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
     principal = principal_for(request.user)
@@ -444,6 +449,7 @@ def learning_item(request: HttpRequest, item_id: int) -> ItemOut:
 
 @router.put(
     "/learning/items/{item_id}",
+    auth=permitted("learning.manage"),
     response={200: ItemOut, **ERRORS},
     summary="Replace an item's fields (L&D)",
 )
@@ -486,10 +492,13 @@ def learning_item_suggest(request: HttpRequest, item_id: int) -> list[ItemSkillO
 
 @router.post(
     "/learning/item-skills/{row_id}/decision",
+    auth=permitted("learning.manage"),
     response={200: ItemOut, **ERRORS},
     summary="Confirm or reject a suggested skill",
 )
-def learning_item_skill_decide(request: HttpRequest, row_id: int, body: DecisionIn) -> ItemOut:
+def learning_item_skill_decide(
+    request: HttpRequest, row_id: int, body: ItemSkillDecisionIn
+) -> ItemOut:
     principal = principal_for(request.user)
     require(principal, "learning.manage")
     row = get_object_or_404(
@@ -515,16 +524,17 @@ def learning_catalog_export(request: HttpRequest) -> HttpResponse:
 
 @router.post(
     "/learning/catalog/import",
-    response={200: ImportOut, **ERRORS},
+    auth=permitted("learning.manage"),
+    response={200: CatalogImportOut, **ERRORS},
     summary="Import a catalog CSV, all or nothing (L&D)",
 )
-def learning_catalog_import(request: HttpRequest, file: File[UploadedFile]) -> ImportOut:
+def learning_catalog_import(request: HttpRequest, file: File[UploadedFile]) -> CatalogImportOut:
     principal = principal_for(request.user)
     require(principal, "learning.manage")
     try:
         result = catalog_csv.import_catalog(
             _organization(principal),
-            file.read(),
+            read_limited(file, catalog_csv.MAX_BYTES),
             actor=current_user(request),
             filename=file.name or "catalog.csv",
         )
@@ -533,7 +543,7 @@ def learning_catalog_import(request: HttpRequest, file: File[UploadedFile]) -> I
             400, "invalid_file", str(exc),
             [{"field": f"line {e.line}: {e.column}" if e.line else e.column, "message": e.message} for e in exc.errors],
         ) from None  # fmt: skip
-    return ImportOut(created=result.created, updated=result.updated)
+    return CatalogImportOut(created=result.created, updated=result.updated)
 
 
 # -- enrollments -------------------------------------------------------------------------
@@ -579,6 +589,7 @@ def learning_enrol(request: HttpRequest, item_id: int, body: EnrolIn) -> Status[
 
 @router.post(
     "/learning/items/{item_id}/group-assignments",
+    auth=permitted("learning.manage"),
     response={200: CountOut, **ERRORS},
     summary="Assign to a team or role, all or nothing (L&D)",
 )
@@ -621,7 +632,9 @@ def learning_enrollments(
     response={200: EnrollmentOut, **ERRORS},
     summary="Record progress: a lesson done or the share done",
 )
-def learning_progress(request: HttpRequest, enrollment_id: int, body: ProgressIn) -> EnrollmentOut:
+def learning_progress(
+    request: HttpRequest, enrollment_id: int, body: LessonProgressIn
+) -> EnrollmentOut:
     principal = principal_for(request.user)
     enrollment = _enrollment(principal, enrollment_id, "learning.work")
     try:
@@ -698,6 +711,7 @@ def learning_certificate(request: HttpRequest, code: str) -> HttpResponse:
 
 @router.post(
     "/learning/questions",
+    auth=permitted("learning.manage"),
     response={201: CreatedOut, **ERRORS},
     summary="Add a question to the bank (L&D)",
 )
@@ -718,6 +732,7 @@ def learning_question_create(request: HttpRequest, body: QuestionIn) -> Status[C
 
 @router.post(
     "/learning/items/{item_id}/quizzes",
+    auth=permitted("learning.manage"),
     response={201: CreatedOut, **ERRORS},
     summary="Create a quiz for an item (L&D)",
 )
@@ -904,7 +919,10 @@ def learning_analytics(request: HttpRequest) -> list[ItemStatsOut]:
 
 
 @router.post(
-    "/learning/curricula", response={201: CreatedOut, **ERRORS}, summary="Author a curriculum (L&D)"
+    "/learning/curricula",
+    auth=permitted("learning.manage"),
+    response={201: CreatedOut, **ERRORS},
+    summary="Author a curriculum (L&D)",
 )
 def learning_curriculum_create(request: HttpRequest, body: CurriculumIn) -> Status[CreatedOut]:
     principal = principal_for(request.user)
@@ -933,6 +951,7 @@ def learning_curriculum_create(request: HttpRequest, body: CurriculumIn) -> Stat
 
 @router.post(
     "/learning/curricula/{curriculum_id}/assignments",
+    auth=permitted("learning.manage"),
     response={200: CountOut, **ERRORS},
     summary="Assign a curriculum to a team or role (L&D)",
 )

@@ -2,14 +2,18 @@ import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.people import actions, queries
+from learnloop.people.importing.parse import MAX_BYTES, read_upload
 from learnloop.people.models import Department, Employee, Organization
 from learnloop.permissions import Principal, can, principal_for, require
+from learnloop.uploads import UploadError
+from learnloop.uploads.text import read_limited
 
 router = Router(tags=["people"])
 
@@ -62,7 +66,7 @@ class AggregatesOut(Schema):
     by_family: list[GroupOut]
 
 
-class ImportOut(Schema):
+class PeopleImportOut(Schema):
     applied: bool
     created: int
     updated: int
@@ -182,19 +186,30 @@ def aggregates(request: HttpRequest) -> queries.OrgAggregates:
 
 @router.post(
     "/people/import",
-    response={200: ImportOut, 400: ImportOut, 403: ErrorResponse},
+    auth=permitted("people.import", in_organization=True),
+    response={200: PeopleImportOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Import an HRIS CSV export (all rows or none); dry_run=true only previews",
 )
 def import_people(
     request: HttpRequest, file: File[UploadedFile], dry_run: bool = False
-) -> Status[dict[str, object]]:
+) -> dict[str, object]:
     principal = principal_for(request.user)
     organization = _organization(principal)
     require(principal, "people.import", organization)
     try:
-        text = file.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_file", "file: the CSV must be UTF-8 encoded text") from None
+        text = read_upload(str(file.name or "upload.csv"), read_limited(file, MAX_BYTES))
+    except UploadError as exc:
+        raise ApiError(
+            400, "invalid_file", f"file: {exc}", [{"field": "file", "message": str(exc)}]
+        ) from None
     outcome = actions.import_people(organization, text, actor=principal.user, dry_run=dry_run)
-    body = {"applied": outcome.applied, **outcome.summary()}
-    return Status(200 if outcome.ok else 400, body)
+    summary = outcome.summary()
+    if not outcome.ok:
+        # Problems are errors, in the error shape: one detail per problem, on the file.
+        raise ApiError(
+            400,
+            "invalid_import",
+            "The file cannot be imported; nothing was changed.",
+            [{"field": "file", "message": problem} for problem in summary["problems"]],
+        )
+    return {"applied": outcome.applied, **summary}

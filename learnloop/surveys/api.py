@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.people.models import Department, Organization
 from learnloop.permissions import Principal, can, principal_for, require
@@ -164,6 +165,7 @@ def list_instruments(request: HttpRequest) -> list[Instrument]:
 
 @router.post(
     "/surveys/instruments",
+    auth=permitted("surveys.manage"),
     response={201: InstrumentOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Load an instrument document (learnloop.instrument/1); all or nothing",
 )
@@ -207,6 +209,7 @@ def list_pulses(request: HttpRequest) -> list[PulseOut]:
 
 @router.post(
     "/surveys/pulses",
+    auth=permitted("surveys.manage"),
     response={201: PulseOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Create a pulse (it opens at once when its opening date has come)",
 )
@@ -255,6 +258,7 @@ def create_pulse(request: HttpRequest, payload: PulseIn) -> Status[PulseOut]:
 
 @router.post(
     "/surveys/pulses/{pulse_id}/responses",
+    auth=permitted("surveys.use"),
     response={
         201: None,
         400: ErrorResponse,
@@ -332,6 +336,7 @@ def pulse_results(
 
 @router.post(
     "/surveys/suggestions",
+    auth=permitted("surveys.suggest"),
     response={201: TokenOut, 400: ErrorResponse, 403: ErrorResponse},
     summary="Post anonymously; the private token in the answer is shown only this once",
 )
@@ -364,6 +369,7 @@ def post_suggestion(request: HttpRequest, payload: SuggestionIn) -> Status[Token
 
 @router.post(
     "/surveys/suggestions/mine",
+    auth=permitted("surveys.suggest"),
     response={200: ThreadOut, 403: ErrorResponse, 404: ErrorResponse},
     summary="Read (and optionally reply to) your thread; the token travels in the body, never the URL",
 )
