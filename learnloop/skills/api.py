@@ -15,7 +15,7 @@ from learnloop.api.auth import permitted
 from learnloop.api.errors import ApiError, ErrorResponse
 from learnloop.people.models import Employee, JobRole, Organization
 from learnloop.permissions import Principal, can, principal_for, require
-from learnloop.skills import actions, queries
+from learnloop.skills import actions, jobs, queries
 from learnloop.skills.models import (
     InferenceJob,
     RoleProfile,
@@ -416,7 +416,7 @@ def suggest(request: HttpRequest, response: HttpResponse, payload: SkillTextIn) 
             400, "invalid_request", "text: empty", [{"field": "text", "message": "empty"}]
         )
     try:
-        job = actions.request_inference(
+        job = jobs.request_inference(
             employee, actor=principal.user, text=payload.text[:MAX_TEXT], source_name="API"
         )
     except actions.SkillsError as exc:
@@ -439,7 +439,7 @@ def suggest_from_file(
     if file.size is not None and file.size > MAX_UPLOAD:
         raise ApiError(400, "invalid_file", f"file: {name} is larger than 10 MB")
     try:
-        job = actions.request_inference(
+        job = jobs.request_inference(
             employee, actor=principal.user, document=file.read(MAX_UPLOAD + 1), source_name=name
         )
     except actions.SkillsError as exc:
@@ -519,7 +519,7 @@ def tag(request: HttpRequest, response: HttpResponse, payload: TagIn) -> Status[
     organization = _organization(principal)
     require(principal, "skills.curate", organization)
     try:
-        job = actions.request_tagging(
+        job = jobs.request_tagging(
             organization, payload.text, actor=principal.user, top=payload.top
         )
     except actions.SkillsError as exc:

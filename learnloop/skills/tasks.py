@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from learnloop.people.models import Organization
-from learnloop.skills import actions
+from learnloop.skills import actions, jobs
 
 
 @task
@@ -16,13 +16,13 @@ def refresh_profiles() -> int:
 
 @task
 def infer_skills(job_id: int) -> str:
-    """Read skills out of a queued CV or text (see ``actions.request_inference``)."""
-    job = actions.run_inference(job_id)
+    """Read skills out of a queued CV or text (see ``jobs.request_inference``)."""
+    job = jobs.run_inference(job_id)
     return job.status if job is not None else "skipped"
 
 
 @task
 def tag_skills(job_id: int) -> str:
-    """Tag a queued description with skills (see ``actions.request_tagging``)."""
-    job = actions.run_tagging(job_id)
+    """Tag a queued description with skills (see ``jobs.request_tagging``)."""
+    job = jobs.run_tagging(job_id)
     return job.status if job is not None else "skipped"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from learnloop.accounts.models import current_user
 from learnloop.people.models import Department, Employee, JobRole, Organization
 from learnloop.permissions import Principal, can, principal_for, require
-from learnloop.skills import actions, queries
+from learnloop.skills import actions, jobs, queries
 from learnloop.skills.models import (
     Framework,
     InferenceJob,
@@ -195,12 +195,12 @@ def infer(request: HttpRequest) -> HttpResponse:
             if upload is not None:
                 if upload.size is not None and upload.size > MAX_UPLOAD:
                     raise actions.SkillsError(f"{upload.name}: larger than 10 MB")
-                actions.request_inference(
+                jobs.request_inference(
                     employee, actor=current_user(request), document=upload.read(MAX_UPLOAD + 1),
                     source_name=str(upload.name or "upload"),
                 )  # fmt: skip
             else:
-                actions.request_inference(
+                jobs.request_inference(
                     employee, actor=current_user(request), text=request.POST.get("text", "")
                 )
             return redirect("skills:infer")
@@ -423,7 +423,7 @@ def role(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "tag":
                 # The worker tags the description; the page polls the job (_tagging.html).
-                actions.request_tagging(
+                jobs.request_tagging(
                     organization, profile.description, actor=current_user(request),
                     profile=profile,
                 )  # fmt: skip

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from learnloop.conftest import Org
-from learnloop.skills import actions, documents
+from learnloop.skills import documents, jobs
 from learnloop.skills.models import InferenceJob, Suggestion
 from learnloop.skills.tests.conftest import Taxonomy, Worker
 from learnloop.uploads.sandbox import Limits
@@ -25,10 +25,10 @@ def _peak_mb() -> float:
 
 
 def _run(org: Org, name: str, data: bytes) -> InferenceJob:
-    job = actions.request_inference(
+    job = jobs.request_inference(
         org.employee, actor=org.employee.user, document=data, source_name=name
     )
-    actions.run_inference(job.pk)
+    jobs.run_inference(job.pk)
     job.refresh_from_db()
     return job
 

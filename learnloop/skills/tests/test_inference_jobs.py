@@ -14,7 +14,7 @@ from django.urls import reverse
 from learnloop.audit import events
 from learnloop.audit.models import AuditEvent
 from learnloop.conftest import Org
-from learnloop.skills import actions, tasks
+from learnloop.skills import jobs, tasks
 from learnloop.skills.models import InferenceJob, Suggestion
 from learnloop.skills.tests.conftest import Taxonomy, Worker
 
@@ -81,7 +81,7 @@ def test_a_damaged_document_fails_with_a_clear_error_and_nothing_written(
 def test_a_failure_while_storing_suggestions_rolls_all_of_them_back(
     org: Org, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job = actions.request_inference(org.employee, actor=org.employee.user, text=TEXT)
+    job = jobs.request_inference(org.employee, actor=org.employee.user, text=TEXT)
     record = events.record
 
     def broken(action: str, **kwargs: Any) -> Any:
@@ -91,7 +91,7 @@ def test_a_failure_while_storing_suggestions_rolls_all_of_them_back(
 
     monkeypatch.setattr(events, "record", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        actions.run_inference(job.pk)
+        jobs.run_inference(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert "nothing was added" in job.error
@@ -99,9 +99,9 @@ def test_a_failure_while_storing_suggestions_rolls_all_of_them_back(
 
 
 def test_a_job_runs_once_even_when_queued_twice(org: Org, taxonomy: Taxonomy) -> None:
-    job = actions.request_inference(org.employee, actor=org.employee.user, text=TEXT)
-    assert actions.run_inference(job.pk) is not None
-    assert actions.run_inference(job.pk) is None
+    job = jobs.request_inference(org.employee, actor=org.employee.user, text=TEXT)
+    assert jobs.run_inference(job.pk) is not None
+    assert jobs.run_inference(job.pk) is None
     assert Suggestion.objects.filter(employee=org.employee).count() == 2
 
 
@@ -115,7 +115,7 @@ def test_an_empty_paste_is_refused_before_any_job_exists(org: Org, taxonomy: Tax
 def test_only_the_person_follows_their_job(
     org: Org, taxonomy: Taxonomy, role: str, status: int
 ) -> None:
-    job = actions.request_inference(org.employee, actor=org.employee.user, text=TEXT)
+    job = jobs.request_inference(org.employee, actor=org.employee.user, text=TEXT)
     assert client(org, role).get(reverse("skills:inference_job", args=[job.pk])).status_code == (
         status
     )

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from learnloop.conftest import Org, url_names
-from learnloop.skills import actions
+from learnloop.skills import jobs
 from learnloop.skills.models import SkillClaim, Suggestion
 from learnloop.skills.tests.conftest import Taxonomy
 
@@ -147,8 +147,8 @@ def world(org: Org, taxonomy: Taxonomy) -> World:
     suggestion = Suggestion.objects.create(
         employee=org.employee, skill=taxonomy.sql, sentence="SQL reports", score=0.9
     )
-    job = actions.request_inference(org.employee, actor=org.employee.user, text="SQL reports.")
-    tagging = actions.request_tagging(
+    job = jobs.request_inference(org.employee, actor=org.employee.user, text="SQL reports.")
+    tagging = jobs.request_tagging(
         org.organization, "Writes SQL.", actor=org.hr.user, profile=taxonomy.role
     )
     return World(org, taxonomy, claim, suggestion, job.pk, tagging.pk)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from learnloop.conftest import Org
-from learnloop.skills import actions, queries, tasks
+from learnloop.skills import actions, jobs, queries, tasks
 from learnloop.skills.models import RoleProfile, TaggingJob
 from learnloop.skills.tests.conftest import Taxonomy
 
@@ -89,7 +89,7 @@ def test_the_finished_fragment_stops_polling_and_adds_the_checked_skills(
     org: Org, taxonomy: Taxonomy, ward: RoleProfile
 ) -> None:
     ld = client(org, "ld")
-    job = actions.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
+    job = jobs.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
     tasks.tag_skills.call(job.pk)
     fragment = ld.get(
         reverse("skills:tagging_job", args=[job.pk]), HTTP_HX_REQUEST="true"
@@ -112,16 +112,16 @@ def test_a_missing_taxonomy_fails_the_job_with_a_clear_error(
         raise LookupError("the skills taxonomy is empty: run `learnloop taxonomy load`")
 
     monkeypatch.setattr(queries, "infer_skills", empty)
-    job = actions.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
-    done = actions.run_tagging(job.pk)
+    job = jobs.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
+    done = jobs.run_tagging(job.pk)
     assert done is not None and done.status == "failed"
     assert done.error.startswith("The skills engine is not ready: the skills taxonomy is empty")
-    assert actions.run_tagging(job.pk) is None  # a job runs once
+    assert jobs.run_tagging(job.pk) is None  # a job runs once
 
 
 def test_only_curators_of_the_organization_follow_a_job(
     org: Org, taxonomy: Taxonomy, ward: RoleProfile
 ) -> None:
-    job = actions.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
+    job = jobs.request_tagging(org.organization, DESCRIPTION, actor=None, profile=ward)
     assert client(org, "employee").get(f"{API}/tagging-jobs/{job.pk}").status_code == 403
     assert client(org, "hr").get(f"{API}/tagging-jobs/{job.pk}").status_code == 200
